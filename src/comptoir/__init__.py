@@ -1,0 +1,1 @@
+"""Comptoir: a privacy-by-design commercial back office."""

@@ -1,0 +1,82 @@
+from datetime import datetime
+
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from comptoir.accounts import selectors, services
+from comptoir.accounts.models import TokenScope
+from comptoir.api.auth import require
+from comptoir.api.errors import ERRORS
+from comptoir.audit.reads import record_list, record_read
+from comptoir.core.http import request_actor
+from comptoir.tenancy.roles import Permission
+
+router = Router(tags=["tokens"])
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    scope: TokenScope
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    token: str
+
+
+class TokenIn(Schema):
+    name: str
+    scope: TokenScope = TokenScope.READ
+    days: int = 90
+
+
+@router.get("", response={200: list[TokenOut], **ERRORS})
+@paginate(LimitOffsetPagination)
+def token_list(request):
+    """The caller's own tokens in this organisation."""
+    require(request, Permission.TOKENS_USE)
+    record_list(request, object_type="accounts.ApiToken")
+    return selectors.token_list(organisation=request.organisation, user=request.user)
+
+
+@router.get("/{int:token_id}", response={200: TokenOut, **ERRORS})
+def token_detail(request, token_id: int):
+    require(request, Permission.TOKENS_USE)
+    token = selectors.token_get(
+        organisation=request.organisation, user=request.user, token_id=token_id
+    )
+    record_read(request, object_type="accounts.ApiToken", object_id=token.pk)
+    return token
+
+
+@router.post("", response={201: TokenCreatedOut, **ERRORS})
+def token_create(request, payload: TokenIn):
+    """Create a token; its value is in this answer and nowhere else, ever."""
+    require(request, Permission.TOKENS_USE)
+    token, raw = services.token_create(
+        actor=request_actor(request),
+        organisation=request.organisation,
+        user=request.user,
+        name=payload.name,
+        scope=payload.scope,
+        days=payload.days,
+    )
+    token.token = raw
+    return 201, token
+
+
+@router.delete("/{int:token_id}", response={204: None, **ERRORS})
+def token_revoke(request, token_id: int):
+    require(request, Permission.TOKENS_USE)
+    services.token_revoke(
+        actor=request_actor(request),
+        organisation=request.organisation,
+        token_id=token_id,
+        user=request.user,
+    )
+    return 204, None

@@ -1,0 +1,26 @@
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from django.shortcuts import redirect
+
+from comptoir.tenancy.roles import requires_mfa
+
+# What a user who must enrol may still reach: the account pages (MFA enrolment,
+# logout, password), the language switch and static files.
+_OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/api/", "/healthz")
+
+
+class MfaRequiredMiddleware:
+    """Owners and administrators use nothing until they have enrolled TOTP."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        membership = getattr(request, "membership", None)
+        if (
+            membership is not None
+            and requires_mfa(membership.role)
+            and not request.path.startswith(_OPEN_PREFIXES)
+            and not get_mfa_adapter().is_mfa_enabled(request.user)
+        ):
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

@@ -1,0 +1,138 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comptoir.accounts.models import ApiToken, TokenScope, User
+from comptoir.audit.models import Action
+from comptoir.audit.services import Actor, audit_record
+
+TOKEN_PREFIX = "cpt_"  # noqa: S105 (a label, not a secret)
+MAX_TOKEN_DAYS = 366
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def user_create(*, actor: Actor, email: str, password: str | None) -> User:
+    """Create a sign-in account; the password is checked against the validators."""
+    from django.contrib.auth.password_validation import validate_password
+
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("An account with this email address exists already.")})
+    user = User(email=email)
+    user.full_clean(exclude=["password"])
+    if password is not None:
+        validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        organisation_id=None,
+        object_type="accounts.User",
+        object_id=user.pk,
+        fields=["email", "password"],
+    )
+    return user
+
+
+@transaction.atomic
+def token_create(
+    *, actor: Actor, organisation, user: User, name: str, scope: str, days: int
+) -> tuple[ApiToken, str]:
+    """Create an API token; returns it with its plaintext, which is never stored."""
+    errors = {}
+    if not name.strip():
+        errors["name"] = _("Give the token a name.")
+    if scope not in TokenScope.values:
+        errors["scope"] = _("Choose read or read_write.")
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        errors["days"] = _("A token lasts from 1 to %(max)d days.") % {"max": MAX_TOKEN_DAYS}
+    if errors:
+        raise ValidationError(errors)
+    body = secrets.token_urlsafe(32)
+    raw = f"{TOKEN_PREFIX}{body}"
+    token = ApiToken.objects.create(
+        organisation=organisation,
+        user=user,
+        name=name.strip(),
+        prefix=raw[: len(TOKEN_PREFIX) + 6],
+        digest=token_digest(raw),
+        scope=scope,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    audit_record(
+        actor=actor,
+        action=Action.TOKEN_CREATE,
+        organisation_id=organisation.pk,
+        object_type="accounts.ApiToken",
+        object_id=token.pk,
+        fields=["name", "scope", "expires_at"],
+    )
+    return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, actor: Actor, organisation, token_id: int, user: User | None = None) -> None:
+    """Revoke a token. ``user`` limits it to that user's own tokens."""
+    tokens = ApiToken.objects.of(organisation).select_for_update()
+    if user is not None:
+        tokens = tokens.filter(user=user)
+    token = tokens.get(pk=token_id)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            action=Action.TOKEN_REVOKE,
+            organisation_id=organisation.pk,
+            object_type="accounts.ApiToken",
+            object_id=token.pk,
+            fields=["revoked_at"],
+        )
+
+
+def token_authenticate(raw: str) -> ApiToken | None:
+    """The live token this string is, with its user and organisation, or None."""
+    if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
+        return None
+    token = (
+        ApiToken.across_organisations.select_related("user", "organisation")
+        .filter(digest=token_digest(raw))
+        .first()
+    )
+    if token is None or not token.is_active or not token.user.is_active:
+        return None
+    return token
+
+
+def user_send_password_link(*, user: User, base_url: str) -> None:
+    """Mail a link to choose a password (a new member, or a forgotten password)."""
+    from allauth.account.adapter import get_adapter
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+    from django.urls import reverse
+
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    get_adapter().send_mail(
+        "account/email/password_reset_key",
+        user.email,
+        {"user": user, "password_reset_url": base_url.rstrip("/") + path, "request": None},
+    )

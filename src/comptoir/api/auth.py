@@ -1,0 +1,41 @@
+from django.http import HttpRequest
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+
+from comptoir.accounts.services import token_authenticate
+from comptoir.tenancy.roles import READ_ONLY_ROLES, Permission, has_permission
+from comptoir.tenancy.selectors import membership_of_user
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer cpt_...``: the token says who and for which organisation.
+
+    A read token, or a read-only role, may only read.
+    """
+
+    def authenticate(self, request: HttpRequest, token: str):
+        api_token = token_authenticate(token)
+        if api_token is None:
+            return None
+        membership = membership_of_user(
+            organisation_id=api_token.organisation_id, user_id=api_token.user_id
+        )
+        if membership is None:
+            return None
+        if request.method not in SAFE_METHODS and (
+            not api_token.can_write or membership.role in READ_ONLY_ROLES
+        ):
+            raise HttpError(403, "This token may only read.")
+        request.api_token = api_token
+        request.membership = membership
+        request.organisation = membership.organisation
+        request.user = api_token.user
+        return api_token
+
+
+def require(request: HttpRequest, permission: Permission) -> None:
+    """Refuse with 403 unless the caller's role holds the permission."""
+    if not has_permission(request.membership.role, permission):
+        raise HttpError(403, "You do not have permission to do this.")

@@ -1,0 +1,22 @@
+from ninja import NinjaAPI
+
+from comptoir.api import errors
+from comptoir.api.auth import TokenAuth
+
+api = NinjaAPI(
+    title="Comptoir API",
+    version="1",
+    description=(
+        "Comptoir's HTTP API. Authenticate with an API token: "
+        "`Authorization: Bearer cpt_...`. Every 4xx answers "
+        '`{"detail": ..., "errors": [{"field": ..., "message": ...}]}`.'
+    ),
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+errors.install(api)
+
+api.add_router("/organisation", "comptoir.tenancy.api.router")
+api.add_router("/members", "comptoir.tenancy.api.members_router")
+api.add_router("/tokens", "comptoir.accounts.api.router")
+api.add_router("/audit", "comptoir.audit.api.router")

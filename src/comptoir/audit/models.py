@@ -1,0 +1,104 @@
+"""The audit journal: append-only, hash-chained per organisation.
+
+An event says who (a user, an API token or the system) did what (an action) to
+which object (type and id), which fields it touched (their names, never their
+values), from which IP address and when. Each event stores the hash of the
+previous event of its chain and its own hash, so editing, deleting or
+reordering a row breaks the chain where it happened (``comptoir audit verify``).
+Each organisation has its own chain; events about no organisation (a failed
+login for an unknown address, operator actions) go to the ``system`` chain.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    LOGIN = "login", _("Login")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGIN_LOCKED = "login_locked", _("Account locked")
+    LOGOUT = "logout", _("Logout")
+    UNLOCK = "unlock", _("Account unlocked")
+    MFA_ENROLLED = "mfa_enrolled", _("Second factor enrolled")
+    MFA_REMOVED = "mfa_removed", _("Second factor removed")
+    CREATE = "create", _("Create")
+    READ = "read", _("Read")
+    LIST = "list", _("List")
+    UPDATE = "update", _("Update")
+    DELETE = "delete", _("Delete")
+    EXPORT = "export", _("Export")
+    ERASE = "erase", _("Erase")
+    PERMISSION_CHANGE = "permission_change", _("Permission change")
+    TOKEN_CREATE = "token_create", _("API token created")
+    TOKEN_REVOKE = "token_revoke", _("API token revoked")
+    PURGE = "purge", _("Journal purge")
+
+
+class ActorKind(models.TextChoices):
+    USER = "user", _("User")
+    TOKEN = "token", _("API token")
+    SYSTEM = "system", _("System")
+
+
+SYSTEM_CHAIN = "system"
+
+
+def chain_of(organisation_id: int | None) -> str:
+    return SYSTEM_CHAIN if organisation_id is None else f"org:{organisation_id}"
+
+
+class AuditEvent(models.Model):
+    chain = models.CharField(max_length=32)
+    seq = models.PositiveBigIntegerField()
+    # Plain ids, not foreign keys: the journal outlives what it speaks of and
+    # its rows are never updated (a SET NULL would rewrite history).
+    organisation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    actor_kind = models.CharField(max_length=8, choices=ActorKind.choices)
+    actor_user_id = models.BigIntegerField(null=True, blank=True)
+    actor_token_id = models.BigIntegerField(null=True, blank=True)
+    action = models.CharField(max_length=24, choices=Action.choices)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    fields = models.JSONField(default=list, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="one_seq_per_chain")]
+        indexes = [
+            models.Index(fields=["organisation_id", "-created_at"], name="audit_org_time"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
+        ordering = ["-created_at", "-seq"]
+
+    def __str__(self) -> str:
+        return f"{self.chain}#{self.seq} {self.action}"
+
+
+class AuditChainHead(models.Model):
+    """The last link of each chain: locked while an event is appended."""
+
+    chain = models.CharField(max_length=32, unique=True)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.chain} at {self.seq}"
+
+
+class AuditCheckpoint(models.Model):
+    """Where a chain starts after a retention purge removed its oldest events."""
+
+    chain = models.CharField(max_length=32)
+    seq = models.PositiveBigIntegerField(help_text="the last purged event")
+    hash = models.CharField(max_length=64, help_text="the hash of the last purged event")
+    purged = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["chain", "-seq"]
+
+    def __str__(self) -> str:
+        return f"{self.chain} from {self.seq}"

@@ -1,0 +1,47 @@
+"""Validation and normalisation of French and Belgian business identifiers.
+
+Each function returns the compact form or raises ``django.core.exceptions.
+ValidationError`` with a message fit for a form field. python-stdnum does the
+checking (check digits, lengths, prefixes).
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from stdnum.be import vat as be_vat
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fr import siren as fr_siren
+from stdnum.fr import siret as fr_siret
+from stdnum.fr import tva as fr_tva
+
+
+def _check(module, value: str, message: str) -> str:
+    try:
+        return module.validate(value)
+    except StdnumError as exc:
+        raise ValidationError(message, code="invalid") from exc
+
+
+def siren(value: str) -> str:
+    return _check(fr_siren, value, _("Enter a valid SIREN (9 digits)."))
+
+
+def siret(value: str) -> str:
+    return _check(fr_siret, value, _("Enter a valid SIRET (14 digits)."))
+
+
+def be_enterprise_number(value: str) -> str:
+    """The Belgian enterprise number (BCE/KBO), 10 digits such as 0403.170.701."""
+    compact = _check(be_vat, value, _("Enter a valid Belgian enterprise number."))
+    return compact.removeprefix("BE")
+
+
+def vat_number(value: str, country: str) -> str:
+    """An intra-community VAT number of France (FR..) or Belgium (BE..)."""
+    value = value.strip().upper().replace(" ", "").replace(".", "")
+    if country == "FR":
+        compact = _check(fr_tva, value, _("Enter a valid French VAT number (FR + 11 characters)."))
+        return compact if compact.startswith("FR") else f"FR{compact}"
+    if country == "BE":
+        compact = _check(be_vat, value, _("Enter a valid Belgian VAT number (BE + 10 digits)."))
+        return compact if compact.startswith("BE") else f"BE{compact}"
+    raise ValidationError(_("Only French and Belgian VAT numbers are handled."), code="country")

@@ -1,0 +1,51 @@
+import os
+import signal
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Comptoir with gunicorn, and run the background task worker beside it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default=os.environ.get("COMPTOIR_BIND", "127.0.0.1:8000"))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("COMPTOIR_WORKERS", 2))
+        )
+        parser.add_argument("--no-worker", action="store_true", help="no background task worker")
+
+    def handle(self, *args, bind: str, workers: int, no_worker: bool, **options):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        comptoir = [sys.executable, "-m", "comptoir.cli"]
+        children = []
+        if not no_worker:
+            children.append(subprocess.Popen([*comptoir, "db_worker"]))  # noqa: S603
+        gunicorn = [
+            sys.executable, "-m", "gunicorn", "comptoir.wsgi:application",
+            "--bind", bind, "--workers", str(workers), "--access-logfile", "-",
+            "--access-logformat", '%(t)s "%(m)s %(U)s" %(s)s %(L)ss',
+        ]  # fmt: skip
+        children.append(subprocess.Popen(gunicorn))  # noqa: S603
+        self.stdout.write(f"Comptoir is served at http://{bind}/ (database: {_db_label()})")
+
+        def stop(*_):
+            for child in children:
+                child.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            children[-1].wait()
+        finally:
+            stop()
+            for child in children:
+                child.wait()
+
+
+def _db_label() -> str:
+    db = settings.DATABASES["default"]
+    return "SQLite" if db["ENGINE"].endswith("sqlite3") else "PostgreSQL"

@@ -1,0 +1,245 @@
+"""Comptoir's one settings module.
+
+Every setting comes from the environment through the small typed helpers in
+``comptoir.config``; they fail closed (no default secret, ``DEBUG`` off unless
+asked). README.md lists each variable.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.config import env_bool, env_int, env_list, env_str, read_secret_key, var_dir
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = var_dir()
+
+DEBUG = env_bool("COMPTOIR_DEBUG", False)
+SECRET_KEY = read_secret_key()
+ALLOWED_HOSTS = env_list("COMPTOIR_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("COMPTOIR_CSRF_TRUSTED_ORIGINS", [])
+
+# Behind a reverse proxy: the client address is the last X-Forwarded-For entry.
+BEHIND_PROXY = env_bool("COMPTOIR_BEHIND_PROXY", False)
+
+# Served behind HTTPS (a reverse proxy terminating TLS): secure cookies, HSTS, redirect.
+HTTPS = env_bool("COMPTOIR_HTTPS", False)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "csp",
+    "comptoir.accounts",
+    "comptoir.tenancy",
+    "comptoir.audit",
+    "comptoir.privacy",
+    "comptoir.ops",
+    "comptoir.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "comptoir.api.middleware.ApiErrorMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "comptoir.tenancy.middleware.ActiveOrganisationMiddleware",
+    "comptoir.accounts.middleware.MfaRequiredMiddleware",
+]
+
+ROOT_URLCONF = "comptoir.urls"
+WSGI_APPLICATION = "comptoir.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Comptoir's templates first, so they override allauth's layouts.
+        "DIRS": [BASE_DIR / "web" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "comptoir.tenancy.context_processors.organisation",
+            ],
+        },
+    }
+]
+
+# --- Database ---------------------------------------------------------------
+SQLITE_PATH = VAR_DIR / "comptoir.sqlite3"
+DATABASE_URL = env_str("COMPTOIR_DATABASE_URL", f"sqlite:///{SQLITE_PATH}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # IMMEDIATE: a writing transaction takes the lock at BEGIN, so two
+        # workers never deadlock upgrading a read lock (the audit chain reads
+        # its head, then writes).
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL;"
+            "PRAGMA synchronous=NORMAL;"
+            "PRAGMA foreign_keys=ON;"
+            "PRAGMA busy_timeout=20000;"
+        ),
+    }
+else:
+    DATABASES["default"]["TEST"] = {"NAME": env_str("COMPTOIR_TEST_DATABASE_NAME", "") or None}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts ---------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "comptoir.accounts.passwords.CnilPasswordValidator"},
+]
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = env_str("COMPTOIR_EMAIL_VERIFICATION", "none")
+ACCOUNT_ADAPTER = "comptoir.accounts.adapters.AccountAdapter"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = False
+# Comptoir throttles logins itself (growing delay, then a lock) and journals it;
+# allauth's own login limits would answer first with a different rule.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+ACCOUNT_PREVENT_ENUMERATION = True
+MFA_ADAPTER = "comptoir.accounts.adapters.MfaAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Comptoir"
+LOGIN_REDIRECT_URL = "/"
+LOGIN_URL = "/accounts/login/"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# Throttling (DOMAIN.md §8): a growing delay after 5 failures, a lock after 10.
+LOGIN_DELAY_AFTER_FAILURES = env_int("COMPTOIR_LOGIN_DELAY_AFTER", 5)
+LOGIN_LOCK_AFTER_FAILURES = env_int("COMPTOIR_LOGIN_LOCK_AFTER", 10)
+
+# --- Sessions and security headers ------------------------------------------
+SESSION_COOKIE_AGE = env_int("COMPTOIR_IDLE_TIMEOUT_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Bodies above this size get 413 (API) or 400 (forms): nothing larger is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("COMPTOIR_MAX_BODY_BYTES", 2 * 1024 * 1024)
+
+# --- Internationalisation ---------------------------------------------------
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Paris"  # display; storage is UTC
+USE_TZ = True
+
+# --- Static and media files -------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+MEDIA_ROOT = VAR_DIR / "media"
+# `comptoir serve` collects static files with hashed names first; without that
+# manifest (tests, runserver) files are served straight from the apps.
+STATIC_MANIFEST = (STATIC_ROOT / "staticfiles.json").exists()
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+
+# --- Background work --------------------------------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Mail -------------------------------------------------------------------
+EMAIL_HOST = env_str("COMPTOIR_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("COMPTOIR_EMAIL_PORT", 25)
+EMAIL_BACKEND = env_str(
+    "COMPTOIR_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env_str("COMPTOIR_FROM_EMAIL", "comptoir@localhost")
+
+# --- Logging: no personal data, ever (no request bodies, no query strings) ---
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("COMPTOIR_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # django.request logs the URL of failing requests; Comptoir's URLs carry
+        # no personal data, but 4xx noise is kept out.
+        "django.request": {"level": "ERROR"},
+        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+    },
+}
+
+SILENCED_SYSTEM_CHECKS: list[str] = []

@@ -1,0 +1,118 @@
+from datetime import date, datetime
+
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from comptoir.api.auth import require
+from comptoir.api.errors import ERRORS
+from comptoir.audit.reads import record_list, record_read
+from comptoir.core.http import request_actor
+from comptoir.tenancy import selectors, services
+from comptoir.tenancy.roles import Permission, Role
+
+router = Router(tags=["organisation"])
+members_router = Router(tags=["members"])
+
+
+class OrganisationOut(Schema):
+    id: int
+    legal_name: str
+    legal_form: str
+    country: str
+    siren: str
+    siret: str
+    enterprise_number: str
+    vat_number: str
+    address_line: str
+    postal_code: str
+    city: str
+    privacy_contact_name: str
+    privacy_contact_email: str
+    subscription_start: date
+    subscription_end: date | None
+
+
+class OrganisationPatch(Schema):
+    legal_name: str | None = None
+    legal_form: str | None = None
+    vat_number: str | None = None
+    address_line: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    privacy_contact_name: str | None = None
+    privacy_contact_email: str | None = None
+
+
+@router.get("", response={200: OrganisationOut, **ERRORS})
+def organisation_detail(request):
+    require(request, Permission.ORGANISATION_VIEW)
+    record_read(request, object_type="tenancy.Organisation", object_id=request.organisation.pk)
+    return request.organisation
+
+
+@router.patch("", response={200: OrganisationOut, **ERRORS})
+def organisation_patch(request, payload: OrganisationPatch):
+    require(request, Permission.ORGANISATION_MANAGE)
+    return services.organisation_update(
+        actor=request_actor(request),
+        organisation=request.organisation,
+        **payload.dict(exclude_unset=True, exclude_none=True),
+    )
+
+
+class MemberOut(Schema):
+    id: int
+    user_id: int
+    email: str
+    role: Role
+    created_at: datetime
+
+    @staticmethod
+    def resolve_email(obj) -> str:
+        return obj.user.email
+
+
+class MemberRolePatch(Schema):
+    role: Role
+
+
+@members_router.get("", response={200: list[MemberOut], **ERRORS})
+@paginate(LimitOffsetPagination)
+def member_list(request):
+    require(request, Permission.MEMBERS_VIEW)
+    record_list(request, object_type="tenancy.Membership")
+    return selectors.membership_list(organisation=request.organisation)
+
+
+@members_router.get("/{int:member_id}", response={200: MemberOut, **ERRORS})
+def member_detail(request, member_id: int):
+    require(request, Permission.MEMBERS_VIEW)
+    membership = selectors.membership_get(
+        organisation=request.organisation, membership_id=member_id
+    )
+    record_read(request, object_type="tenancy.Membership", object_id=membership.pk)
+    return membership
+
+
+@members_router.patch("/{int:member_id}", response={200: MemberOut, **ERRORS})
+def member_change_role(request, member_id: int, payload: MemberRolePatch):
+    require(request, Permission.MEMBERS_MANAGE)
+    return services.membership_change_role(
+        actor=request_actor(request),
+        organisation=request.organisation,
+        membership_id=member_id,
+        role=payload.role,
+        acting_role=request.membership.role,
+    )
+
+
+@members_router.delete("/{int:member_id}", response={204: None, **ERRORS})
+def member_remove(request, member_id: int):
+    require(request, Permission.MEMBERS_MANAGE)
+    services.membership_remove(
+        actor=request_actor(request),
+        organisation=request.organisation,
+        membership_id=member_id,
+        acting_role=request.membership.role,
+    )
+    return 204, None

@@ -1,0 +1,175 @@
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from comptoir.audit.models import Action
+from comptoir.audit.services import Actor, audit_record
+from comptoir.tenancy.models import Membership, Organisation
+from comptoir.tenancy.roles import Permission, Role, has_permission
+
+
+def _validated(instance) -> None:
+    instance.full_clean()
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    actor: Actor,
+    owner,
+    legal_name: str,
+    country: str,
+    privacy_contact_name: str,
+    privacy_contact_email: str,
+    subscription_start: date,
+    **details,
+) -> Organisation:
+    """Create an organisation with its first owner."""
+    organisation = Organisation(
+        legal_name=legal_name,
+        country=country,
+        privacy_contact_name=privacy_contact_name,
+        privacy_contact_email=privacy_contact_email,
+        subscription_start=subscription_start,
+        **details,
+    )
+    _validated(organisation)
+    organisation.save()
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        organisation_id=organisation.pk,
+        object_type="tenancy.Organisation",
+        object_id=organisation.pk,
+        fields=["legal_name", "country", *details.keys()],
+    )
+    membership_add(actor=actor, organisation=organisation, user=owner, role=Role.OWNER)
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, actor: Actor, organisation: Organisation, **changes) -> Organisation:
+    for name, value in changes.items():
+        setattr(organisation, name, value)
+    _validated(organisation)
+    organisation.save(update_fields=list(changes))
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        organisation_id=organisation.pk,
+        object_type="tenancy.Organisation",
+        object_id=organisation.pk,
+        fields=changes.keys(),
+    )
+    return organisation
+
+
+def _check_may_assign(*, acting_role: str | None, role: str) -> None:
+    """Owners grant any role; admins grant every role but owner."""
+    if acting_role is None:  # the system (CLI, demo)
+        return
+    if not has_permission(acting_role, Permission.MEMBERS_MANAGE):
+        raise PermissionDenied(_("You may not manage members."))
+    if role == Role.OWNER and not has_permission(acting_role, Permission.OWNERS_MANAGE):
+        raise PermissionDenied(_("Only an owner may grant or withdraw the owner role."))
+
+
+def _check_owner_remains(*, organisation: Organisation, leaving: Membership) -> None:
+    if leaving.role != Role.OWNER:
+        return
+    others = Membership.objects.of(organisation).filter(role=Role.OWNER).exclude(pk=leaving.pk)
+    if not others.exists():
+        raise ValidationError({"role": _("An organisation keeps at least one owner.")})
+
+
+@transaction.atomic
+def membership_add(
+    *, actor: Actor, organisation: Organisation, user, role: str, acting_role: str | None = None
+) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    _check_may_assign(acting_role=acting_role, role=role)
+    if Membership.objects.of(organisation).filter(user=user).exists():
+        raise ValidationError({"user": _("This user is already a member.")})
+    membership = Membership.objects.create(organisation=organisation, user=user, role=role)
+    audit_record(
+        actor=actor,
+        action=Action.PERMISSION_CHANGE,
+        organisation_id=organisation.pk,
+        object_type="tenancy.Membership",
+        object_id=membership.pk,
+        fields=["user", "role"],
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_change_role(
+    *, actor: Actor, organisation: Organisation, membership_id: int, role: str, acting_role: str
+) -> Membership:
+    membership = Membership.objects.of(organisation).select_for_update().get(pk=membership_id)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    if role == membership.role:
+        return membership
+    _check_may_assign(acting_role=acting_role, role=role)
+    _check_may_assign(acting_role=acting_role, role=membership.role)
+    if role != Role.OWNER:
+        _check_owner_remains(organisation=organisation, leaving=membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_record(
+        actor=actor,
+        action=Action.PERMISSION_CHANGE,
+        organisation_id=organisation.pk,
+        object_type="tenancy.Membership",
+        object_id=membership.pk,
+        fields=["role"],
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(
+    *, actor: Actor, organisation: Organisation, membership_id: int, acting_role: str
+) -> None:
+    membership = Membership.objects.of(organisation).select_for_update().get(pk=membership_id)
+    _check_may_assign(acting_role=acting_role, role=membership.role)
+    _check_owner_remains(organisation=organisation, leaving=membership)
+    membership.delete()
+    audit_record(
+        actor=actor,
+        action=Action.PERMISSION_CHANGE,
+        organisation_id=organisation.pk,
+        object_type="tenancy.Membership",
+        object_id=membership_id,
+        fields=["user", "role"],
+    )
+
+
+@transaction.atomic
+def member_invite(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    acting_role: str,
+    base_url: str,
+) -> Membership:
+    """Add a person by email; a new account gets a link to choose its password."""
+    from comptoir.accounts.models import User
+    from comptoir.accounts.services import user_create, user_send_password_link
+
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    created = user is None
+    if created:
+        user = user_create(actor=actor, email=email, password=None)
+    membership = membership_add(
+        actor=actor, organisation=organisation, user=user, role=role, acting_role=acting_role
+    )
+    if created:
+        transaction.on_commit(lambda: user_send_password_link(user=user, base_url=base_url))
+    return membership

@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from comptoir.api.urls import api
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("comptoir.web.urls")),
+]

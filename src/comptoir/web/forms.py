@@ -1,0 +1,36 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.accounts.models import TokenScope
+from comptoir.audit.models import Action
+from comptoir.tenancy.roles import Role
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    scope = forms.ChoiceField(label=_("Scope"), choices=TokenScope.choices)
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=366, initial=90)
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Action"), choices=[("", _("All"))] + list(Action.choices), required=False
+    )
+    actor_user_id = forms.IntegerField(label=_("User number"), required=False, min_value=1)
+    object_type = forms.CharField(label=_("Object type"), required=False, max_length=60)
+    object_id = forms.CharField(label=_("Object number"), required=False, max_length=64)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -1,0 +1,15 @@
+from django.http import HttpResponse
+from django.urls import path
+
+from comptoir.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", lambda request: HttpResponse("ok", content_type="text/plain"), name="healthz"),
+    path("organisation/switch/", views.switch_organisation, name="switch_organisation"),
+    path("members/", views.members, name="members"),
+    path("members/<int:member_id>/", views.member_change, name="member_change"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("audit/", views.audit, name="audit"),
+]
