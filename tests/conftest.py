@@ -21,6 +21,11 @@ from tests.factories import (
 ROLES = [r.value for r in Role]
 
 
+@pytest.fixture(autouse=True)
+def quick_argon2(settings):
+    settings.PASSWORD_HASHERS = ["tests.hashers.QuickArgon2PasswordHasher"]
+
+
 @dataclass
 class World:
     org_a: Organisation

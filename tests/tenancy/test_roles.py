@@ -4,7 +4,7 @@ import pytest
 
 from comptoir.tenancy.roles import MATRIX, Permission, Role, has_permission, requires_mfa
 
-O, A, S, C, U, X = "owner", "admin", "sales", "accountant", "support", "auditor"
+O, A, S, C, U, X = "owner", "admin", "sales", "accountant", "support", "auditor"  # noqa: E741
 
 EXPECTED = {
     "organisation.view": {O, A, S, C, U, X},
@@ -45,6 +45,8 @@ def test_auditor_changes_nothing():
     assert [p for p in writes if has_permission(Role.AUDITOR, p)] == [Permission.TOKENS_USE]
 
 
-@pytest.mark.parametrize(("role", "needed"), [(O, True), (A, True), (S, False), (C, False), (U, False), (X, False)])
+@pytest.mark.parametrize(
+    ("role", "needed"), [(O, True), (A, True), (S, False), (C, False), (U, False), (X, False)]
+)
 def test_mfa_required_for_owners_and_admins(role, needed):
     assert requires_mfa(role) is needed

@@ -117,11 +117,13 @@ def token_authenticate(raw: str) -> ApiToken | None:
     return token
 
 
-def user_send_password_link(*, user: User, base_url: str) -> None:
-    """Mail a link to choose a password (a new member, or a forgotten password)."""
-    from allauth.account.adapter import get_adapter
+def user_send_invitation(*, user: User, organisation_name: str, base_url: str) -> None:
+    """Mail a new member a link to choose their password (allauth's reset-from-key
+    page, so the link expires and works once)."""
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import user_pk_to_url_str
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
     from django.urls import reverse
 
     path = reverse(
@@ -131,8 +133,10 @@ def user_send_password_link(*, user: User, base_url: str) -> None:
             "key": default_token_generator.make_token(user),
         },
     )
-    get_adapter().send_mail(
-        "account/email/password_reset_key",
-        user.email,
-        {"user": user, "password_reset_url": base_url.rstrip("/") + path, "request": None},
+    context = {"organisation": organisation_name, "url": base_url.rstrip("/") + path}
+    send_mail(
+        subject=render_to_string("accounts/email/invitation_subject.txt", context).strip(),
+        message=render_to_string("accounts/email/invitation_message.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
     )

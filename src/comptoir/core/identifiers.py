@@ -14,6 +14,11 @@ from stdnum.fr import siret as fr_siret
 from stdnum.fr import tva as fr_tva
 
 
+def compact(value: str) -> str:
+    """Drop the spaces, dots and dashes people write identifiers with."""
+    return "".join(c for c in value if c not in " .-\t").upper()
+
+
 def _check(module, value: str, message: str) -> str:
     try:
         return module.validate(value)

@@ -39,6 +39,15 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.legal_name
 
+    IDENTIFIERS = ("siren", "siret", "enterprise_number", "vat_number")
+
+    def clean_fields(self, exclude=None) -> None:
+        # Compact identifiers as people type them ("FR 44 732 829 320",
+        # "0403.170.701") before the length checks; clean() validates them.
+        for field in self.IDENTIFIERS:
+            setattr(self, field, identifiers.compact(getattr(self, field)))
+        super().clean_fields(exclude=exclude)
+
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
 

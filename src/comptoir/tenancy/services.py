@@ -161,7 +161,7 @@ def member_invite(
 ) -> Membership:
     """Add a person by email; a new account gets a link to choose its password."""
     from comptoir.accounts.models import User
-    from comptoir.accounts.services import user_create, user_send_password_link
+    from comptoir.accounts.services import user_create, user_send_invitation
 
     user = User.objects.filter(email__iexact=email.strip()).first()
     created = user is None
@@ -171,5 +171,9 @@ def member_invite(
         actor=actor, organisation=organisation, user=user, role=role, acting_role=acting_role
     )
     if created:
-        transaction.on_commit(lambda: user_send_password_link(user=user, base_url=base_url))
+        transaction.on_commit(
+            lambda: user_send_invitation(
+                user=user, organisation_name=organisation.legal_name, base_url=base_url
+            )
+        )
     return membership

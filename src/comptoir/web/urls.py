@@ -1,11 +1,12 @@
-from django.http import HttpResponse
+from django.http import JsonResponse
 from django.urls import path
 
 from comptoir.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", lambda request: HttpResponse("ok", content_type="text/plain"), name="healthz"),
+    # Liveness for load balancers, and the bare baseline of bench/api.py.
+    path("healthz", lambda request: JsonResponse({"status": "ok"}), name="healthz"),
     path("organisation/switch/", views.switch_organisation, name="switch_organisation"),
     path("members/", views.members, name="members"),
     path("members/<int:member_id>/", views.member_change, name="member_change"),

@@ -1,0 +1,94 @@
+"""No code path reads another organisation's rows.
+
+Every API route that names an object is taken from the OpenAPI document
+itself, so a route added later is covered without touching this test: an
+owner of organisation A asks for each object of organisation B (with every
+method the route has) and gets 404, and organisation B's rows stay as they
+were."""
+
+import re
+
+import pytest
+
+from comptoir.accounts.models import ApiToken
+from comptoir.audit.models import AuditEvent
+from comptoir.tenancy.models import Membership
+from tests.conftest import ApiClient, make_token
+
+# The objects of organisation B that each path parameter can name.
+OBJECTS_OF_B = {
+    "member_id": lambda world: Membership.objects.of(world.org_b).get().pk,
+    "token_id": lambda world: ApiToken.objects.of(world.org_b).first().pk,
+    "event_id": lambda world: AuditEvent.objects.filter(organisation_id=world.org_b.pk).first().pk,
+}
+BODIES = {"patch": {"role": "sales"}, "put": {}, "post": {}}
+
+
+def object_routes(client) -> list[tuple[str, str, str]]:
+    spec = client.get("/api/openapi.json").json()
+    routes = []
+    for path, operations in spec["paths"].items():
+        params = re.findall(r"{(\w+)}", path)
+        for method in operations:
+            if params:
+                routes.append((method, path, params[0]))
+    return routes
+
+
+@pytest.fixture
+def owner_a_and_b_data(world):
+    # organisation B has a token and journal events of its own
+    make_token(world.owner_b, world.org_b)
+    owner_a = ApiClient(make_token(world.member("owner"), world.org_a))
+    return owner_a
+
+
+def test_every_object_route_is_known(world, owner_a_and_b_data):
+    params = {param for _m, _p, param in object_routes(owner_a_and_b_data.client)}
+    assert params, "the OpenAPI document lists no object route"
+    assert params <= set(OBJECTS_OF_B), f"add the new parameters to OBJECTS_OF_B: {params}"
+
+
+def test_owner_of_a_gets_404_for_every_object_of_b(world, owner_a_and_b_data):
+    api = owner_a_and_b_data
+    routes = object_routes(api.client)
+    before = {
+        "memberships": list(Membership.objects.of(world.org_b).values()),
+        "tokens": list(ApiToken.objects.of(world.org_b).values()),
+        "events": AuditEvent.objects.filter(organisation_id=world.org_b.pk).count(),
+    }
+    checked = []
+    for method, path, param in routes:
+        object_id = OBJECTS_OF_B[param](world)
+        url = "/api" + path.removeprefix("/api").replace("{" + param + "}", str(object_id))
+        response = api.request(method.upper(), url, json=BODIES.get(method))
+        assert response.status_code == 404, (method, path, response.status_code)
+        assert response.json() == {"detail": "Not found.", "errors": []}
+        checked.append((method, path))
+    assert len(checked) == len(routes) >= 6
+    after = {
+        "memberships": list(Membership.objects.of(world.org_b).values()),
+        "tokens": list(ApiToken.objects.of(world.org_b).values()),
+        "events": AuditEvent.objects.filter(organisation_id=world.org_b.pk).count(),
+    }
+    assert after == before
+
+
+def test_lists_show_only_own_organisation(world, api_as):
+    api = api_as("owner")
+    emails = {m["email"] for m in api.get("/api/members").json()["items"]}
+    assert emails == {u.email for u in world.members.values()}
+    events = api.get("/api/audit/events?limit=1000").json()["items"]
+    assert events and all(e["id"] for e in events)
+    assert not AuditEvent.objects.filter(
+        pk__in=[e["id"] for e in events], organisation_id=world.org_b.pk
+    ).exists()
+
+
+def test_unscoped_query_fails_loudly(db):
+    from comptoir.tenancy.scope import MissingOrganisationScope
+
+    with pytest.raises(MissingOrganisationScope):
+        list(Membership.objects.all())
+    with pytest.raises(MissingOrganisationScope):
+        Membership.objects.create(role="sales")
