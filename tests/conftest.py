@@ -131,4 +131,49 @@ def enrol_totp(user: User) -> str:
     return secret
 
 
+# pg_trigger.tgtype bit of the triggers that fire on TRUNCATE.
+_TRIGGER_TYPE_TRUNCATE = 1 << 5
+
+
+@pytest.fixture
+def _truncate_allowed(django_db_blocker):
+    """Lets the flush that ends a live-server test empty the append-only tables.
+
+    On PostgreSQL the audit journal refuses TRUNCATE (a statement trigger), and
+    the flush of ``transactional_db`` is a TRUNCATE. Only the TRUNCATE triggers
+    are switched off, for the length of one test; the row triggers that refuse
+    UPDATE and DELETE stay on, and the TRUNCATE ones come back after the flush.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        triggers = []
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT tgrelid::regclass::text, tgname FROM pg_trigger"
+                    " WHERE NOT tgisinternal AND tgenabled <> 'D' AND (tgtype & %s) <> 0",
+                    [_TRIGGER_TYPE_TRUNCATE],
+                )
+                triggers = cursor.fetchall()
+        _set_triggers(connection, triggers, "DISABLE")
+    yield
+    with django_db_blocker.unblock():
+        _set_triggers(connection, triggers, "ENABLE")
+
+
+def _set_triggers(connection, triggers, state: str) -> None:
+    # ``table`` is PostgreSQL's own regclass text, quoted as needed already.
+    with connection.cursor() as cursor:
+        for table, name in triggers:
+            cursor.execute(f"ALTER TABLE {table} {state} TRIGGER {connection.ops.quote_name(name)}")
+
+
+@pytest.fixture
+def transactional_db(_truncate_allowed, transactional_db):
+    """pytest-django's, set up after (so torn down before) ``_truncate_allowed``:
+    every test with committed data (live server, code outside a transaction)."""
+    return transactional_db
+
+
 __all__ = ["PASSWORD", "ApiClient", "World", "enrol_totp", "make_token"]

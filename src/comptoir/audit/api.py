@@ -1,7 +1,9 @@
 from datetime import datetime
 
-from ninja import FilterSchema, Query, Router, Schema
+from django.utils import timezone
+from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import IPvAnyAddress
 
 from comptoir.api.auth import require
 from comptoir.api.errors import ERRORS
@@ -31,11 +33,28 @@ class EventOut(Schema):
 
 class EventFilter(FilterSchema):
     action: Action | None = None
-    actor_user_id: int | None = None
-    object_type: str | None = None
-    object_id: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
+    actor_kind: ActorKind | None = None
+    actor_user_id: int | None = Field(None, ge=1)
+    actor_token_id: int | None = Field(None, ge=1)
+    ip_address: IPvAnyAddress | None = None
+    object_type: str | None = Field(None, max_length=60)
+    object_id: str | None = Field(None, max_length=64)
+    field: str | None = Field(None, max_length=100, description="a field name the event touched")
+    since: datetime | None = Field(None, description="from this moment (included)")
+    until: datetime | None = Field(None, description="up to this moment (excluded)")
+
+
+def _selector_filters(filters: EventFilter) -> dict:
+    values = {}
+    for name, value in filters.dict().items():
+        if value is None or value == "":
+            continue
+        if name == "ip_address":
+            value = str(value)
+        elif isinstance(value, datetime) and timezone.is_naive(value):
+            value = timezone.make_aware(value)  # read in the display time zone
+        values[name] = value
+    return values
 
 
 @router.get("/events", response={200: list[EventOut], **ERRORS})
@@ -43,8 +62,9 @@ class EventFilter(FilterSchema):
 def event_list(request, filters: Query[EventFilter]):
     require(request, Permission.AUDIT_VIEW)
     record_list(request, object_type="audit.AuditEvent")
-    values = {k: v for k, v in filters.dict().items() if v is not None}
-    return selectors.audit_event_list(organisation_id=request.organisation.pk, **values)
+    return selectors.audit_event_list(
+        organisation_id=request.organisation.pk, **_selector_filters(filters)
+    )
 
 
 @router.get("/events/{int:event_id}", response={200: EventOut, **ERRORS})

@@ -78,24 +78,34 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The last link of each chain: locked while an event is appended."""
+    """The last link of each chain: locked while an event is appended.
+
+    ``mac`` seals (chain, seq, hash) with the master key, so deleting the last
+    events and rewinding the head to match shows.
+    """
 
     chain = models.CharField(max_length=32, unique=True)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return f"{self.chain} at {self.seq}"
 
 
 class AuditCheckpoint(models.Model):
-    """Where a chain starts after a retention purge removed its oldest events."""
+    """Where a chain starts after a retention purge removed its oldest events.
+
+    ``mac`` seals the checkpoint with the master key: without it, anyone able
+    to insert a row could make the verifier skip every event before it.
+    """
 
     chain = models.CharField(max_length=32)
     seq = models.PositiveBigIntegerField(help_text="the last purged event")
     hash = models.CharField(max_length=64, help_text="the hash of the last purged event")
     purged = models.PositiveBigIntegerField()
     created_at = models.DateTimeField()
+    mac = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["chain", "-seq"]

@@ -6,13 +6,16 @@ transaction of the change it records, so both land or neither does.
 
 import hashlib
 import hmac
+import ipaddress
 import json
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from comptoir.audit.models import (
     SYSTEM_CHAIN,
@@ -52,13 +55,51 @@ class Actor:
         )
 
 
+def _clean_ip(value: str | None) -> str | None:
+    """The address as the database gives it back, or None when it is not one.
+
+    IPv6 is compressed and lowercased the way GenericIPAddressField stores it
+    (the hash must be computed on what is stored); a scope (``fe80::1%eth0``)
+    is dropped; anything that is not an address (a bad X-Forwarded-For) is
+    not worth failing the change it comes with.
+    """
+    if not value:
+        return None
+    try:
+        address = ipaddress.ip_address(str(value).strip().split("%", 1)[0])
+    except ValueError:
+        return None
+    if address.version == 6:
+        return clean_ipv6_address(str(address))
+    return str(address)
+
+
+def _canonical_ip(value: str | None) -> str | None:
+    """One spelling per address, whatever the database's (inet or text)."""
+    if not value:
+        return None
+    try:
+        return ipaddress.ip_address(value).compressed
+    except ValueError:
+        return value
+
+
+def _mac(payload: list) -> str:
+    data = json.dumps(payload, separators=(",", ":")).encode()
+    return hmac.new(derived_key("audit-chain"), data, hashlib.sha256).hexdigest()
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
 def event_hash(event: AuditEvent) -> str:
     """HMAC-SHA256 of the event's content and its predecessor's hash.
 
     Keyed with a key derived from the master key (never in the database), so
     someone who can write to the database still cannot forge a valid chain.
     """
-    payload = json.dumps(
+    return _mac(
         [
             event.chain,
             event.seq,
@@ -70,19 +111,36 @@ def event_hash(event: AuditEvent) -> str:
             event.object_type,
             event.object_id,
             list(event.fields),
-            event.ip_address,
-            event.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+            _canonical_ip(event.ip_address),
+            _iso(event.created_at),
             event.prev_hash,
-        ],
-        separators=(",", ":"),
-    ).encode()
-    return hmac.new(derived_key("audit-chain"), payload, hashlib.sha256).hexdigest()
+        ]
+    )
+
+
+def head_mac(chain: str, seq: int, last_hash: str) -> str:
+    return _mac(["head", chain, seq, last_hash])
+
+
+def checkpoint_mac(checkpoint: AuditCheckpoint) -> str:
+    return _mac(
+        [
+            "checkpoint",
+            checkpoint.chain,
+            checkpoint.seq,
+            checkpoint.hash,
+            checkpoint.purged,
+            _iso(checkpoint.created_at),
+        ]
+    )
 
 
 def _locked_head(chain: str) -> AuditChainHead:
     head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
     if head is None:
-        AuditChainHead.objects.get_or_create(chain=chain, defaults={"hash": GENESIS})
+        AuditChainHead.objects.get_or_create(
+            chain=chain, defaults={"hash": GENESIS, "mac": head_mac(chain, 0, GENESIS)}
+        )
         head = AuditChainHead.objects.select_for_update().get(chain=chain)
     return head
 
@@ -98,6 +156,8 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event to the organisation's chain (the system chain if None)."""
     chain = chain_of(organisation_id)
+    if isinstance(fields, str):
+        fields = [fields]
     with transaction.atomic():
         head = _locked_head(chain)
         event = AuditEvent(
@@ -109,15 +169,17 @@ def audit_record(
             actor_token_id=actor.token_id,
             action=action,
             object_type=object_type,
-            object_id=str(object_id) if object_id != "" else "",
-            fields=sorted(fields),
-            ip_address=actor.ip_address,
+            object_id="" if object_id is None else str(object_id),
+            fields=sorted(set(fields)),
+            ip_address=_clean_ip(actor.ip_address),
             created_at=timezone.now(),
             prev_hash=head.hash,
         )
         event.hash = event_hash(event)
         event.save(force_insert=True)
-        AuditChainHead.objects.filter(pk=head.pk).update(seq=event.seq, hash=event.hash)
+        AuditChainHead.objects.filter(pk=head.pk).update(
+            seq=event.seq, hash=event.hash, mac=head_mac(chain, event.seq, event.hash)
+        )
     return event
 
 
@@ -134,12 +196,42 @@ class ChainReport:
 
 
 def _verify_chain(chain: str) -> ChainReport:
+    """Walk one chain from its checkpoint (or its start) to its head.
+
+    PostgreSQL reads it in one snapshot; elsewhere the head is read first and
+    only the events up to it are checked, so events appended meanwhile are
+    not taken for a break.
+    """
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return _verify_chain_now(chain)
+    return _verify_chain_now(chain)
+
+
+def _verify_chain_now(chain: str, *, upto: int | None = None) -> ChainReport:
+    """The verification itself; ``upto`` checks only the events up to that seq
+    (what a purge is about to delete), not the chain's head."""
+    head = AuditChainHead.objects.filter(chain=chain).first()
+    if head is not None and not hmac.compare_digest(head.mac, head_mac(chain, head.seq, head.hash)):
+        return ChainReport(chain, 0, head.seq, "its chain head was changed")
+    if head is None and upto is not None:
+        return ChainReport(chain, 0, upto, "its chain head is missing")
     checkpoint = AuditCheckpoint.objects.filter(chain=chain).order_by("-seq").first()
+    if checkpoint is not None and not hmac.compare_digest(
+        checkpoint.mac, checkpoint_mac(checkpoint)
+    ):
+        return ChainReport(chain, 0, checkpoint.seq + 1, "its purge checkpoint was forged")
     expected_seq = checkpoint.seq + 1 if checkpoint else 1
     expected_prev = checkpoint.hash if checkpoint else GENESIS
     checked = 0
-    events = AuditEvent.objects.filter(chain=chain, seq__gte=expected_seq).order_by("seq")
-    for event in events.iterator(chunk_size=2000):
+    events = AuditEvent.objects.filter(chain=chain, seq__gte=expected_seq)
+    if upto is not None:
+        events = events.filter(seq__lte=upto)
+    elif head is not None:
+        events = events.filter(seq__lte=head.seq)
+    for event in events.order_by("seq").iterator(chunk_size=2000):
         if event.seq != expected_seq:
             return ChainReport(chain, checked, expected_seq, f"event {expected_seq} is missing")
         if event.prev_hash != expected_prev:
@@ -149,11 +241,31 @@ def _verify_chain(chain: str) -> ChainReport:
         checked += 1
         expected_seq += 1
         expected_prev = event.hash
-    head = AuditChainHead.objects.filter(chain=chain).first()
-    if head is not None and (head.seq != expected_seq - 1 or head.hash != expected_prev):
-        return ChainReport(
-            chain, checked, expected_seq, f"events {expected_seq} to {head.seq} are missing"
+    if upto is not None:
+        if expected_seq <= upto:
+            return ChainReport(chain, checked, expected_seq, f"event {expected_seq} is missing")
+        return ChainReport(chain, checked)
+    if head is None:
+        if checked or checkpoint is not None:
+            return ChainReport(chain, checked, expected_seq, "its chain head is missing")
+        return ChainReport(chain, checked)
+    if head.seq >= expected_seq:
+        missing = (
+            f"event {expected_seq} is missing"
+            if head.seq == expected_seq
+            else f"events {expected_seq} to {head.seq} are missing"
         )
+        return ChainReport(chain, checked, expected_seq, missing)
+    if head.seq < expected_seq - 1 or head.hash != expected_prev:
+        return ChainReport(chain, checked, head.seq, "does not match the chain head")
+    beyond = (
+        AuditEvent.objects.filter(chain=chain, seq__gt=head.seq)
+        .order_by("seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    if beyond is not None and AuditChainHead.objects.filter(pk=head.pk, seq=head.seq).exists():
+        return ChainReport(chain, checked, beyond, "it lies beyond the chain head")
     return ChainReport(chain, checked)
 
 
@@ -163,22 +275,45 @@ def audit_verify(
     """Check every chain (or one organisation's) and say where each first breaks."""
     if not all_chains:
         return [_verify_chain(chain_of(organisation_id))]
+    # order_by(): the models' orderings would make DISTINCT return every row.
     chains = set(AuditChainHead.objects.values_list("chain", flat=True))
-    chains |= set(AuditEvent.objects.values_list("chain", flat=True).distinct())
+    chains |= set(AuditEvent.objects.order_by().values_list("chain", flat=True).distinct())
+    chains |= set(AuditCheckpoint.objects.order_by().values_list("chain", flat=True).distinct())
     return [_verify_chain(chain) for chain in sorted(chains)]
+
+
+class BrokenChainError(Exception):
+    """A purge met chains that do not verify: it kept their events as evidence."""
+
+    def __init__(self, reports: list[ChainReport], purged: int):
+        self.reports = reports
+        self.purged = purged
+        super().__init__(
+            "; ".join(f"{r.chain} broken at event {r.broken_seq}: {r.reason}" for r in reports)
+        )
 
 
 def audit_purge(*, before: datetime) -> int:
     """Delete the events older than ``before`` (retention), keeping chains verifiable.
 
-    For each chain the last purged event's seq and hash become a checkpoint the
-    verifier starts from; the purge itself is journalled in the system chain.
+    Chain by chain, in one transaction each: the last purged event's seq and
+    hash become a sealed checkpoint the verifier starts from, and the purge
+    is journalled in the chain it purged (so an organisation's auditors see it).
+
+    The events about to go are verified first: a purge must not launder a
+    tampered chain. A broken chain is left whole; the others are purged, then
+    ``BrokenChainError`` says which chains were kept and where they break.
     """
     purged_total = 0
-    chains = AuditEvent.objects.filter(created_at__lt=before).values_list("chain", flat=True)
+    broken: list[ChainReport] = []
+    chains = (
+        AuditEvent.objects.filter(created_at__lt=before)
+        .order_by()
+        .values_list("chain", flat=True)
+        .distinct()
+    )
     for chain in sorted(set(chains)):
         with transaction.atomic():
-            _allow_purge()
             last = (
                 AuditEvent.objects.filter(chain=chain, created_at__lt=before)
                 .order_by("-seq")
@@ -186,27 +321,57 @@ def audit_purge(*, before: datetime) -> int:
             )
             if last is None:
                 continue
-            count, _ = AuditEvent.objects.filter(chain=chain, seq__lte=last.seq).delete()
-            AuditCheckpoint.objects.create(
+            report = _verify_chain_now(chain, upto=last.seq)
+            if not report.ok:
+                broken.append(report)
+                continue
+            with _purge_door():
+                count, _ = AuditEvent.objects.filter(chain=chain, seq__lte=last.seq).delete()
+            checkpoint = AuditCheckpoint(
                 chain=chain, seq=last.seq, hash=last.hash, purged=count, created_at=timezone.now()
             )
+            checkpoint.mac = checkpoint_mac(checkpoint)
+            checkpoint.save(force_insert=True)
+            audit_record(
+                actor=Actor.system(),
+                action=Action.PURGE,
+                organisation_id=_organisation_of(chain),
+                object_type="audit.AuditCheckpoint",
+                object_id=checkpoint.pk,
+            )
             purged_total += count
-    if purged_total:
-        audit_record(
-            actor=Actor.system(),
-            action=Action.PURGE,
-            organisation_id=None,
-            object_type="audit.AuditEvent",
-            object_id=str(purged_total),
-        )
+    if broken:
+        raise BrokenChainError(broken, purged_total)
     return purged_total
 
 
-def _allow_purge() -> None:
-    """Open the PostgreSQL trigger's one door, for this transaction only."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL comptoir.audit_purge = 'on'")
+def _organisation_of(chain: str) -> int | None:
+    return None if chain == SYSTEM_CHAIN else int(chain.removeprefix("org:"))
 
 
-__all__ = ["SYSTEM_CHAIN", "Actor", "audit_purge", "audit_record", "audit_verify"]
+@contextmanager
+def _purge_door():
+    """Open the PostgreSQL trigger's one door for the purge's DELETE, then close it.
+
+    ``SET LOCAL`` alone would leave it open until the end of the outermost
+    transaction when the purge runs inside one; if the DELETE fails, rolling
+    back the savepoint undoes the ``SET LOCAL`` too.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL comptoir.audit_purge = 'on'")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL comptoir.audit_purge = 'off'")
+
+
+__all__ = [
+    "SYSTEM_CHAIN",
+    "Actor",
+    "BrokenChainError",
+    "audit_purge",
+    "audit_record",
+    "audit_verify",
+]

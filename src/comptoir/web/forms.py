@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.models import TokenScope
-from comptoir.audit.models import Action
+from comptoir.audit.models import Action, ActorKind
 from comptoir.tenancy.roles import Role
 
 
@@ -25,9 +25,15 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Action"), choices=[("", _("All"))] + list(Action.choices), required=False
     )
+    actor_kind = forms.ChoiceField(
+        label=_("Done by"), choices=[("", _("All"))] + list(ActorKind.choices), required=False
+    )
     actor_user_id = forms.IntegerField(label=_("User number"), required=False, min_value=1)
+    actor_token_id = forms.IntegerField(label=_("API token number"), required=False, min_value=1)
+    ip_address = forms.GenericIPAddressField(label=_("IP address"), required=False)
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=60)
     object_id = forms.CharField(label=_("Object number"), required=False, max_length=64)
+    field = forms.CharField(label=_("Field touched"), required=False, max_length=100)
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

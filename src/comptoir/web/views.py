@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from comptoir.accounts import selectors as account_selectors
@@ -148,6 +149,7 @@ def member_change(request, member_id: int):
     return redirect("members")
 
 
+@never_cache  # the page shows a new token once: no copy kept by the browser
 @permission_required(Permission.TOKENS_USE)
 def tokens(request):
     form = TokenCreateForm()
@@ -189,22 +191,36 @@ def token_revoke(request, token_id: int):
     return redirect("tokens")
 
 
+AUDIT_FILTERS = (
+    "action",
+    "actor_kind",
+    "actor_user_id",
+    "actor_token_id",
+    "ip_address",
+    "object_type",
+    "object_id",
+    "field",
+)
+
+
 @permission_required(Permission.AUDIT_VIEW)
 def audit(request):
     form = AuditFilterForm(request.GET or None)
-    filters = {}
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        filters = {
-            "action": data["action"],
-            "actor_user_id": data["actor_user_id"],
-            "object_type": data["object_type"],
-            "object_id": data["object_id"],
-            "since": day_start(data["since"]),
-            "until": day_start(data["until"]),
-        }
     record_list(request, object_type="audit.AuditEvent")
-    events = audit_selectors.audit_event_list(organisation_id=request.organisation.pk, **filters)
+    events = audit_selectors.audit_event_list(organisation_id=request.organisation.pk)
+    if form.is_bound:
+        if form.is_valid():
+            data = form.cleaned_data
+            events = audit_selectors.audit_event_list(
+                organisation_id=request.organisation.pk,
+                **{name: data[name] for name in AUDIT_FILTERS},
+                since=day_start(data["since"]),
+                until=day_start(data["until"]),
+            )
+        else:
+            # A filter that does not parse must not show the whole journal as
+            # if it matched: the form says what is wrong, the table stays empty.
+            events = events.none()
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

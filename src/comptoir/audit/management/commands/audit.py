@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from comptoir.audit.services import audit_purge, audit_verify
+from comptoir.audit.services import BrokenChainError, audit_purge, audit_verify
 
 
 class Command(BaseCommand):
@@ -26,7 +26,13 @@ class Command(BaseCommand):
         if action == "purge":
             if options["days"] < 1:
                 raise CommandError("--days must be at least 1")
-            count = audit_purge(before=timezone.now() - timedelta(days=options["days"]))
+            try:
+                count = audit_purge(before=timezone.now() - timedelta(days=options["days"]))
+            except BrokenChainError as exc:
+                self.stdout.write(f"purged {exc.purged} events")
+                raise CommandError(
+                    f"{len(exc.reports)} chain(s) broken, kept whole: {exc}"
+                ) from exc
             self.stdout.write(f"purged {count} events")
             return
         org = options.get("organisation")
