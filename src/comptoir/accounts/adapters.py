@@ -1,15 +1,27 @@
 import base64
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import filter_users_by_email
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.db import transaction
 
 from comptoir.accounts import throttling
-from comptoir.accounts.models import User
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor
 from comptoir.core.http import client_ip, request_actor
 from comptoir.privacy.masterkey import SealedText
+
+_MFA_NOTIFICATIONS = {
+    "mfa/email/totp_activated": Action.MFA_ENROLLED,
+    "mfa/email/totp_deactivated": Action.MFA_REMOVED,
+}
+
+
+def _self_actor(adapter, user) -> Actor:
+    """The user acting on their own account, from the request being served
+    (allauth's middleware hands it to its adapters) when there is one."""
+    request = adapter.request
+    return Actor.user(user.pk, client_ip(request) if request is not None else None)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -18,14 +30,27 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def authenticate(self, request, **credentials):
-        email = (credentials.get("email") or "").strip().lower()
-        user = User.objects.filter(email=email).first() if email else None
-        throttling.login_check_allowed(user)
+        """allauth's password check, wrapped in Comptoir's throttling rule.
+
+        The accounts are found the way allauth's backend finds them (the
+        EmailAddress table, then User.email), so a secondary address is
+        throttled like the primary one. ACCOUNT_UNIQUE_EMAIL makes it one
+        account at most.
+        """
+        email = (credentials.get("email") or "").strip()
+        users = filter_users_by_email(email, prefer_verified=True) if email else []
+        ip_address = client_ip(request)
+        for user in users:
+            throttling.login_attempt_start(user=user, ip_address=ip_address)
         authenticated = super().authenticate(request, **credentials)
         if authenticated is None:
-            throttling.login_failed(user=user, ip_address=client_ip(request))
-        else:
-            throttling.login_succeeded(user=authenticated)
+            for user in users or [None]:
+                throttling.login_failed(user=user, ip_address=ip_address)
+            return None
+        throttling.login_succeeded(user=authenticated)
+        for user in users:
+            if user.pk != authenticated.pk:
+                throttling.login_failed(user=user, ip_address=ip_address)
         return authenticated
 
     def login(self, request, user) -> None:
@@ -37,11 +62,20 @@ class AccountAdapter(DefaultAccountAdapter):
             throttling.journal_user_event(request.user.pk, request_actor(request), Action.LOGOUT)
         super().logout(request)
 
+    def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
+        # allauth.mfa tells the adapter each time a second factor is added or
+        # removed (to mail the user): the one hook it offers without signals,
+        # so the journal records it here.
+        action = _MFA_NOTIFICATIONS.get(template_prefix)
+        if action is not None:
+            throttling.journal_user_event(user.pk, _self_actor(self, user), action)
+        super().send_notification_mail(template_prefix, user, context=context, email=email)
+
     @transaction.atomic
     def set_password(self, user, password: str) -> None:
         super().set_password(user, password)
         # A completed password reset lifts a lock.
-        throttling.user_unlock(actor=Actor.user(user.pk), user=user)
+        throttling.user_unlock(actor=_self_actor(self, user), user=user)
 
 
 _SEALED = SealedText("mfa-secret")

@@ -104,11 +104,16 @@ def token_revoke(*, actor: Actor, organisation, token_id: int, user: User | None
 
 
 def token_authenticate(raw: str) -> ApiToken | None:
-    """The live token this string is, with its user and organisation, or None."""
+    """The live token this string is, with its user, or None.
+
+    On every API request: one indexed lookup by digest, joined to the user.
+    The caller checks the membership (which brings the organisation), so the
+    organisation is not joined here too.
+    """
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
     token = (
-        ApiToken.across_organisations.select_related("user", "organisation")
+        ApiToken.across_organisations.select_related("user")
         .filter(digest=token_digest(raw))
         .first()
     )
