@@ -136,11 +136,14 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 # Comptoir throttles logins itself (growing delay, then a lock) and journals it;
 # allauth's own login limits would answer first with a different rule.
-ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# allauth's per-IP limit stays, against password spraying across many accounts.
+ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip"}
 ACCOUNT_PREVENT_ENUMERATION = True
 MFA_ADAPTER = "comptoir.accounts.adapters.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Comptoir"
+MFA_TOTP_TOLERANCE = 1  # one 30-second step either side, for phones whose clock drifts
+ACCOUNT_USER_DISPLAY = "comptoir.accounts.models.user_display"
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -166,7 +169,7 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

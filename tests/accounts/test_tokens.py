@@ -231,6 +231,37 @@ def test_a_member_removed_from_the_organisation_gets_401(world, ui_as):
     assert ApiClient(raw).get("/api/organisation").status_code == 401
 
 
+def test_a_removed_member_who_comes_back_does_not_get_old_tokens_back(world, ui_as):
+    user = world.member("sales")
+    raw = make_token(user, world.org_a)
+    membership = Membership.objects.of(world.org_a).get(user=user)
+    assert ui_as("owner").post(f"/members/{membership.pk}/", {"remove": ""}).status_code == 302
+    Membership.objects.create(organisation=world.org_a, user=user, role="sales")
+    assert ApiClient(raw).get("/api/organisation").status_code == 401
+    [token] = ApiToken.objects.of(world.org_a).filter(user=user)
+    assert token.revoked_at is not None
+    assert AuditEvent.objects.filter(action="token_revoke", object_id=str(token.pk)).exists()
+
+
+def test_last_use_is_recorded_to_the_nearest_five_minutes(world, time_machine):
+    time_machine.move_to("2026-11-23 10:00:00+00:00", tick=False)
+    raw = make_token(world.member("sales"), world.org_a)
+    token = ApiToken.objects.of(world.org_a).get(user=world.member("sales"))
+    assert token.last_used_at is None
+    ApiClient(raw).get("/api/organisation")
+    token.refresh_from_db()
+    first_use = token.last_used_at
+    assert first_use is not None
+    time_machine.move_to("2026-11-23 10:04:00+00:00", tick=False)
+    ApiClient(raw).get("/api/organisation")
+    token.refresh_from_db()
+    assert token.last_used_at == first_use
+    time_machine.move_to("2026-11-23 10:06:00+00:00", tick=False)
+    ApiClient(raw).get("/api/organisation")
+    token.refresh_from_db()
+    assert token.last_used_at > first_use
+
+
 def test_a_token_belongs_to_one_organisation(world):
     """Owner of B, also sales in A: the token made for A answers for A only."""
     user = world.owner_b

@@ -89,6 +89,19 @@ class MfaAdapter(DefaultMFAAdapter):
     the master key, which never enters the database.
     """
 
+    def can_delete_authenticator(self, authenticator) -> bool:
+        """Owners and administrators keep their authenticator app: without it
+        they could not use Comptoir (they may replace it by re-enrolling)."""
+        from allauth.mfa.models import Authenticator
+
+        from comptoir.tenancy.roles import MFA_REQUIRED_ROLES
+        from comptoir.tenancy.selectors import user_memberships
+
+        if authenticator.type != Authenticator.Type.TOTP:
+            return True
+        memberships = user_memberships(user_id=authenticator.user_id)
+        return not memberships.filter(role__in=MFA_REQUIRED_ROLES).exists()
+
     def encrypt(self, text: str) -> str:
         return _PREFIX + base64.b64encode(_SEALED.seal(text, "mfa")).decode()
 

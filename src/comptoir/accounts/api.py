@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from comptoir.accounts import selectors, services
@@ -67,7 +67,7 @@ def token_create(request, payload: TokenIn):
         days=payload.days,
     )
     token.token = raw
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete("/{int:token_id}", response={204: None, **ERRORS})
@@ -79,4 +79,4 @@ def token_revoke(request, token_id: int):
         token_id=token_id,
         user=request.user,
     )
-    return 204, None
+    return Status(204, None)

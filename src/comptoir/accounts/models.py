@@ -48,6 +48,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return f"user #{self.pk}"
 
 
+def user_display(user) -> str:
+    """How allauth names the signed-in user on their own pages and messages."""
+    return user.email
+
+
 class TokenScope(models.TextChoices):
     READ = "read", _("Read only")
     READ_WRITE = "read_write", _("Read and write")

@@ -103,6 +103,18 @@ def token_revoke(*, actor: Actor, organisation, token_id: int, user: User | None
         )
 
 
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+def token_mark_used(token: ApiToken) -> None:
+    """Record when a token was last used, to the nearest few minutes: one small
+    write per token per interval, not one per request."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.across_organisations.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
 def token_authenticate(raw: str) -> ApiToken | None:
     """The live token this string is, with its user, or None.
 

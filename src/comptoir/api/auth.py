@@ -2,7 +2,7 @@ from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
-from comptoir.accounts.services import token_authenticate
+from comptoir.accounts.services import token_authenticate, token_mark_used
 from comptoir.tenancy.roles import READ_ONLY_ROLES, Permission, has_permission
 from comptoir.tenancy.selectors import membership_of_user
 
@@ -28,6 +28,7 @@ class TokenAuth(HttpBearer):
             not api_token.can_write or membership.role in READ_ONLY_ROLES
         ):
             raise HttpError(403, "This token may only read.")
+        token_mark_used(api_token)
         request.api_token = api_token
         request.membership = membership
         request.organisation = membership.organisation

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from comptoir.api.auth import require
@@ -115,4 +115,4 @@ def member_remove(request, member_id: int):
         membership_id=member_id,
         acting_role=request.membership.role,
     )
-    return 204, None
+    return Status(204, None)

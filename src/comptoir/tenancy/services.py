@@ -131,6 +131,16 @@ def membership_change_role(
     return membership
 
 
+def _revoke_tokens_of(*, actor: Actor, organisation: Organisation, user_id: int) -> None:
+    """A member who leaves loses their API tokens for good (not only while away)."""
+    from comptoir.accounts.models import ApiToken
+    from comptoir.accounts.services import token_revoke
+
+    live = ApiToken.objects.of(organisation).filter(user_id=user_id, revoked_at=None)
+    for token_id in live.values_list("pk", flat=True):
+        token_revoke(actor=actor, organisation=organisation, token_id=token_id)
+
+
 @transaction.atomic
 def membership_remove(
     *, actor: Actor, organisation: Organisation, membership_id: int, acting_role: str
@@ -139,6 +149,7 @@ def membership_remove(
     _check_may_assign(acting_role=acting_role, role=membership.role)
     _check_owner_remains(organisation=organisation, leaving=membership)
     membership.delete()
+    _revoke_tokens_of(actor=actor, organisation=organisation, user_id=membership.user_id)
     audit_record(
         actor=actor,
         action=Action.PERMISSION_CHANGE,
