@@ -87,7 +87,7 @@ def test_ui_form_errors_are_shown_per_field_and_change_nothing(world, ui_as):
     assert response.status_code == 200
     assert response.context["form"].errors["email"]
     response = client.post("/members/", {"email": world.member("sales").email, "role": "sales"})
-    assert response.context["form"].non_field_errors() == ["This user is already a member."]
+    assert response.context["form"].non_field_errors() == ["Cette personne est déjà membre."]
     assert Membership.objects.of(world.org_a).count() == count
 
 
