@@ -91,9 +91,13 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------
 SQLITE_PATH = VAR_DIR / "comptoir.sqlite3"
 DATABASE_URL = env_str("COMPTOIR_DATABASE_URL", f"sqlite:///{SQLITE_PATH}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Connections are kept between requests (each gunicorn worker is one thread):
+# opening one per request would cost more than most requests do, and on SQLite
+# the last connection to close checkpoints the WAL into the database file.
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE: a writing transaction takes the lock at BEGIN, so two
         # workers never deadlock upgrading a read lock (the audit chain reads

@@ -1,6 +1,11 @@
+from functools import cache
+
+from django.db import connection
 from django.db.models import QuerySet
 
-from comptoir.accounts.models import ApiToken
+from comptoir.accounts.models import ApiToken, User
+from comptoir.core.rawsql import columns, instance, quote
+from comptoir.tenancy.models import Membership, Organisation
 
 
 def token_list(*, organisation, user) -> QuerySet[ApiToken]:
@@ -9,3 +14,45 @@ def token_list(*, organisation, user) -> QuerySet[ApiToken]:
 
 def token_get(*, organisation, user, token_id: int) -> ApiToken:
     return token_list(organisation=organisation, user=user).get(pk=token_id)
+
+
+@cache
+def _credentials_query(vendor: str):
+    """One indexed lookup by digest, joined to the token's user, the user's
+    membership of the token's organisation, and that organisation."""
+    parts = [(ApiToken, "t"), (User, "u"), (Membership, "m"), (Organisation, "o")]
+    selected = [columns(model, alias) for model, alias in parts]
+    # Names come from model metadata only; the digest is a parameter.
+    sql = (
+        f"SELECT {', '.join(c for cols, _f in selected for c in cols)} "  # noqa: S608
+        f"FROM {quote(ApiToken._meta.db_table)} t "
+        f"JOIN {quote(User._meta.db_table)} u ON u.id = t.user_id "
+        f"JOIN {quote(Membership._meta.db_table)} m "
+        "ON m.user_id = t.user_id AND m.organisation_id = t.organisation_id "
+        f"JOIN {quote(Organisation._meta.db_table)} o ON o.id = t.organisation_id "
+        "WHERE t.digest = %s"
+    )
+    return sql, [(model, fields) for (model, _a), (_c, fields) in zip(parts, selected, strict=True)]
+
+
+def api_credentials(*, digest: str) -> tuple[ApiToken, Membership] | None:
+    """The token with this digest, its user, and the membership it acts under
+    (with its organisation): everything an API request needs, in one query.
+
+    A token whose user left the organisation has no membership: None.
+    """
+    sql, parts = _credentials_query(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [digest])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    objects, start = [], 0
+    for model, fields in parts:
+        objects.append(instance(model, fields, row[start : start + len(fields)]))
+        start += len(fields)
+    token, user, membership, organisation = objects
+    token.user = user
+    membership.user = user
+    membership.organisation = organisation
+    return token, membership

@@ -1,6 +1,9 @@
+from __future__ import annotations
+
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,6 +13,9 @@ from django.utils.translation import gettext as _
 from comptoir.accounts.models import ApiToken, TokenScope, User
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor, audit_record
+
+if TYPE_CHECKING:
+    from comptoir.tenancy.models import Membership
 
 TOKEN_PREFIX = "cpt_"  # noqa: S105 (a label, not a secret)
 MAX_TOKEN_DAYS = 366
@@ -115,23 +121,24 @@ def token_mark_used(token: ApiToken) -> None:
         token.last_used_at = now
 
 
-def token_authenticate(raw: str) -> ApiToken | None:
-    """The live token this string is, with its user, or None.
+def token_authenticate(raw: str) -> tuple[ApiToken, Membership] | None:
+    """The live token this string is, and the membership it acts under, or None.
 
-    On every API request: one indexed lookup by digest, joined to the user.
-    The caller checks the membership (which brings the organisation), so the
-    organisation is not joined here too.
+    On every API request, so one query (``api_credentials``). A token is dead
+    once revoked or expired, when its user is deactivated, or when the user
+    is no longer a member of the token's organisation.
     """
+    from comptoir.accounts.selectors import api_credentials
+
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
-    token = (
-        ApiToken.across_organisations.select_related("user")
-        .filter(digest=token_digest(raw))
-        .first()
-    )
-    if token is None or not token.is_active or not token.user.is_active:
+    found = api_credentials(digest=token_digest(raw))
+    if found is None:
         return None
-    return token
+    token, membership = found
+    if not token.is_active or not token.user.is_active:
+        return None
+    return token, membership
 
 
 def user_send_invitation(*, user: User, organisation_name: str, base_url: str) -> None:

@@ -4,7 +4,6 @@ from ninja.security import HttpBearer
 
 from comptoir.accounts.services import token_authenticate, token_mark_used
 from comptoir.tenancy.roles import READ_ONLY_ROLES, Permission, has_permission
-from comptoir.tenancy.selectors import membership_of_user
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -16,14 +15,10 @@ class TokenAuth(HttpBearer):
     """
 
     def authenticate(self, request: HttpRequest, token: str):
-        api_token = token_authenticate(token)
-        if api_token is None:
+        found = token_authenticate(token)
+        if found is None:
             return None
-        membership = membership_of_user(
-            organisation_id=api_token.organisation_id, user_id=api_token.user_id
-        )
-        if membership is None:
-            return None
+        api_token, membership = found
         if request.method not in SAFE_METHODS and (
             not api_token.can_write or membership.role in READ_ONLY_ROLES
         ):

@@ -52,7 +52,8 @@ class AuditEvent(models.Model):
     seq = models.PositiveBigIntegerField()
     # Plain ids, not foreign keys: the journal outlives what it speaks of and
     # its rows are never updated (a SET NULL would rewrite history).
-    organisation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # indexed by audit_org_time (organisation_id, -created_at)
+    organisation_id = models.BigIntegerField(null=True, blank=True)
     actor_kind = models.CharField(max_length=8, choices=ActorKind.choices)
     actor_user_id = models.BigIntegerField(null=True, blank=True)
     actor_token_id = models.BigIntegerField(null=True, blank=True)

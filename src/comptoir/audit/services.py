@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -26,6 +27,7 @@ from comptoir.audit.models import (
     AuditEvent,
     chain_of,
 )
+from comptoir.core.rawsql import prepared, quote
 from comptoir.privacy.masterkey import derived_key
 
 GENESIS = "0" * 64
@@ -135,14 +137,37 @@ def checkpoint_mac(checkpoint: AuditCheckpoint) -> str:
     )
 
 
-def _locked_head(chain: str) -> AuditChainHead:
-    head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
-    if head is None:
+@cache
+def _append_statements(vendor: str) -> tuple[str, str, str, list]:
+    """The three statements of an append, written once per database: the ORM
+    would build them again on every event, and that costs more than running
+    them (an event is written on every read of personal data). Table and
+    column names come from the models' metadata; values are parameters."""
+    events, heads = AuditEvent._meta, AuditChainHead._meta
+    fields = [f for f in events.concrete_fields if not f.primary_key]
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    select_head = f"SELECT id, seq, hash FROM {quote(heads.db_table)} WHERE chain = %s{lock}"  # noqa: S608
+    insert_event = (
+        f"INSERT INTO {quote(events.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(events.pk.column)}"
+    )
+    move_head = f"UPDATE {quote(heads.db_table)} SET seq = %s, hash = %s, mac = %s WHERE id = %s"  # noqa: S608
+    return select_head, insert_event, move_head, fields
+
+
+def _locked_head(cursor, select_head: str, chain: str) -> tuple[int, int, str]:
+    """The chain's head (id, seq, hash), locked until the transaction ends
+    (FOR UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction holds the
+    database's write lock). A new chain gets its head first."""
+    cursor.execute(select_head, [chain])
+    row = cursor.fetchone()
+    if row is None:
         AuditChainHead.objects.get_or_create(
             chain=chain, defaults={"hash": GENESIS, "mac": head_mac(chain, 0, GENESIS)}
         )
-        head = AuditChainHead.objects.select_for_update().get(chain=chain)
-    return head
+        cursor.execute(select_head, [chain])
+        row = cursor.fetchone()
+    return row
 
 
 def audit_record(
@@ -158,11 +183,12 @@ def audit_record(
     chain = chain_of(organisation_id)
     if isinstance(fields, str):
         fields = [fields]
-    with transaction.atomic():
-        head = _locked_head(chain)
+    select_head, insert_event, move_head, columns = _append_statements(connection.vendor)
+    with transaction.atomic(), connection.cursor() as cursor:
+        head_id, seq, prev_hash = _locked_head(cursor, select_head, chain)
         event = AuditEvent(
             chain=chain,
-            seq=head.seq + 1,
+            seq=seq + 1,
             organisation_id=organisation_id,
             actor_kind=actor.kind,
             actor_user_id=actor.user_id,
@@ -173,13 +199,16 @@ def audit_record(
             fields=sorted(set(fields)),
             ip_address=_clean_ip(actor.ip_address),
             created_at=timezone.now(),
-            prev_hash=head.hash,
+            prev_hash=prev_hash,
         )
         event.hash = event_hash(event)
-        event.save(force_insert=True)
-        AuditChainHead.objects.filter(pk=head.pk).update(
-            seq=event.seq, hash=event.hash, mac=head_mac(chain, event.seq, event.hash)
+        cursor.execute(insert_event, prepared(columns, event))
+        event.pk = cursor.fetchone()[0]
+        cursor.execute(
+            move_head, [event.seq, event.hash, head_mac(chain, event.seq, event.hash), head_id]
         )
+    event._state.adding = False
+    event._state.db = connection.alias
     return event
 
 
