@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.privacy import retention
+from comptoir.privacy.declarations import Category, OnErasure, Personal, Purpose
 from comptoir.tenancy.scope import TenantModel
 
 
@@ -44,6 +46,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
 
+    class Privacy:
+        # Users are the staff of subscribers: the operator is their controller
+        # (DOMAIN.md §1); their accounts exist under the subscription contract.
+        subject = "self"
+        retention = retention.INACTIVE_ACCOUNT
+        fields = {
+            "email": Personal(
+                Category.IDENTITY,
+                [Purpose.CONTRACT_MANAGEMENT, Purpose.SECURITY],
+                OnErasure.DELETE,
+            ),
+            "password": Personal(Category.CONNECTION, [Purpose.SECURITY], OnErasure.DELETE),
+        }
+        not_personal: list[str] = []
+
     def __str__(self) -> str:
         return f"user #{self.pk}"
 
@@ -81,6 +98,16 @@ class ApiToken(TenantModel):
     class Meta(TenantModel.Meta):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("API token")
+
+    class Privacy:
+        subject = "user"
+        retention = retention.INACTIVE_ACCOUNT
+        fields = {
+            "name": Personal(Category.CONNECTION, [Purpose.SECURITY], OnErasure.DELETE),
+            "prefix": Personal(Category.CONNECTION, [Purpose.SECURITY], OnErasure.DELETE),
+            "digest": Personal(Category.CONNECTION, [Purpose.SECURITY], OnErasure.DELETE),
+        }
+        not_personal = ["scope"]  # read or read-write: one of two values
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

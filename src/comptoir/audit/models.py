@@ -12,6 +12,9 @@ login for an unknown address, operator actions) go to the ``system`` chain.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.privacy import retention
+from comptoir.privacy.declarations import Category, OnErasure, Personal, Purpose
+
 
 class Action(models.TextChoices):
     LOGIN = "login", _("Login")
@@ -74,6 +77,25 @@ class AuditEvent(models.Model):
         ]
         ordering = ["-created_at", "-seq"]
 
+    class Privacy:
+        # About the acting user; the object it names may be a person too, but
+        # only by type and id (never values).
+        subject = "actor_user_id"
+        retention = retention.SECURITY_LOGS
+        fields = {
+            "ip_address": Personal(Category.CONNECTION, [Purpose.SECURITY], OnErasure.DELETE),
+        }
+        not_personal = [
+            "chain",
+            "actor_kind",
+            "action",
+            "object_type",
+            "object_id",  # a row id, not a value
+            "fields",  # names of fields, never their values
+            "prev_hash",
+            "hash",
+        ]
+
     def __str__(self) -> str:
         return f"{self.chain}#{self.seq} {self.action}"
 
@@ -89,6 +111,12 @@ class AuditChainHead(models.Model):
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
     mac = models.CharField(max_length=64, blank=True)
+
+    class Privacy:
+        subject = None
+        retention = None
+        fields: dict = {}
+        not_personal = ["chain", "hash", "mac"]
 
     def __str__(self) -> str:
         return f"{self.chain} at {self.seq}"
@@ -110,6 +138,12 @@ class AuditCheckpoint(models.Model):
 
     class Meta:
         ordering = ["chain", "-seq"]
+
+    class Privacy:
+        subject = None
+        retention = None
+        fields: dict = {}
+        not_personal = ["chain", "hash", "mac"]
 
     def __str__(self) -> str:
         return f"{self.chain} from {self.seq}"

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core import identifiers
+from comptoir.privacy import retention
+from comptoir.privacy.declarations import Category, OnErasure, Personal, Purpose
 from comptoir.tenancy.roles import Role
 from comptoir.tenancy.scope import TenantModel
 
@@ -35,6 +37,40 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["legal_name", "pk"]
         verbose_name = _("organisation")
+
+    class Privacy:
+        # The organisation is a business; its only person is the privacy
+        # contact (the DPO), published for rights requests.
+        subject = None
+        retention = retention.TENANT_AFTER_CONTRACT
+        fields = {
+            "privacy_contact_name": Personal(
+                Category.IDENTITY,
+                [Purpose.RIGHTS_REQUESTS],
+                OnErasure.ANONYMISE,
+                placeholder="Privacy contact",
+            ),
+            "privacy_contact_email": Personal(
+                Category.IDENTITY,
+                [Purpose.RIGHTS_REQUESTS],
+                OnErasure.ANONYMISE,
+                placeholder="privacy-contact@anonymised.invalid",
+            ),
+        }
+        not_personal = [
+            "legal_name",  # a company's name: public business data
+            "legal_form",
+            "country",
+            "siren",
+            "siret",
+            "enterprise_number",
+            "vat_number",
+            "address_line",  # the business's registered address
+            "postal_code",
+            "city",
+            "subscription_start",
+            "subscription_end",
+        ]
 
     def __str__(self) -> str:
         return self.legal_name
@@ -108,3 +144,15 @@ class Membership(TenantModel):
         ]
         ordering = ["pk"]
         verbose_name = _("membership")
+
+    class Privacy:
+        subject = "user"
+        retention = retention.INACTIVE_ACCOUNT
+        fields = {
+            "role": Personal(
+                Category.PROFESSIONAL_LIFE,
+                [Purpose.CONTRACT_MANAGEMENT, Purpose.SECURITY],
+                OnErasure.DELETE,
+            ),
+        }
+        not_personal: list[str] = []

@@ -1,0 +1,269 @@
+"""Encrypted model fields, with optional blind-index companions.
+
+The problem: a value's associated data names its row (``crypto.Binding``),
+and its key is the row's data subject's, but ``Field.from_db_value`` sees the
+column value only, never the row. So the work is split:
+
+* the column stores bytes (a ``BinaryField``); ``from_db_value`` wraps them in
+  ``crypto.Sealed`` and decrypts nothing;
+* the model attribute is a descriptor (``EncryptedAttribute``, Django's
+  ``DeferredAttribute`` plus a ``__set__``). Reading it decrypts the sealed
+  value with the instance's organisation, ``data_subject`` and ``row_uuid``
+  (all on the instance by then), and caches the plaintext on the instance;
+  assigning it stores the plaintext and drops the cached one;
+* ``pre_save`` encrypts a plaintext (with a fresh nonce) just before it is
+  written, and keeps it sealed in the instance; a value read but not changed
+  is written back as it was read, never re-encrypted. ``bulk_create`` goes
+  through ``pre_save`` too.
+
+Models with encrypted fields inherit ``privacy.models.EncryptedModel`` (row
+uuid and data subject); the registry refuses any other at start-up.
+
+A searchable field names its ``BlindIndexField`` companion
+(``blind_index="email_index"``); the index is computed in ``pre_save`` from
+the plaintext and is what exact search filters on (``blind_index.lookup``).
+Filtering on an encrypted field itself is refused (only ``isnull`` works),
+and a plaintext that reaches the database layer raises: it would otherwise be
+written in clear. ``dumpdata`` refuses encrypted fields for the same reason.
+"""
+
+import contextvars
+from datetime import date
+
+from django import forms
+from django.core import exceptions, validators
+from django.db import models
+from django.db.models.query_utils import DeferredAttribute
+
+from comptoir.privacy import blind_index, crypto, normalise
+
+PLAIN_CACHE = "_privacy_plaintexts"
+# While set, reading an encrypted attribute gives the sealed value: used by
+# ``refresh_from_db`` to copy values without decrypting them.
+_copy_sealed = contextvars.ContextVar("copy_sealed", default=False)
+
+
+class EncryptedAttribute(DeferredAttribute):
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        value = super().__get__(instance, cls)  # loads a deferred column
+        if not isinstance(value, crypto.Sealed) or _copy_sealed.get():
+            return value
+        plaintexts = instance.__dict__.setdefault(PLAIN_CACHE, {})
+        name = self.field.attname
+        if name not in plaintexts:
+            plaintexts[name] = self.field.decrypt(instance, value)
+        return plaintexts[name]
+
+    def __set__(self, instance, value):
+        instance.__dict__.get(PLAIN_CACHE, {}).pop(self.field.attname, None)
+        instance.__dict__[self.field.attname] = value
+
+
+class EncryptedField(models.BinaryField):
+    """Base of encrypted fields: the plaintext type is set by the subclass."""
+
+    descriptor_class = EncryptedAttribute
+    form_class = forms.CharField
+    default_normaliser: str | None = None
+    empty_values = [None, ""]
+
+    def __init__(self, *args, blind_index: str | None = None, normaliser=None, **kwargs):
+        self.blind_index = blind_index
+        self.normaliser = normaliser or (self.default_normaliser if blind_index else None)
+        kwargs.setdefault("editable", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("editable", None)
+        if not self.editable:
+            kwargs["editable"] = False
+        if self.blind_index:
+            kwargs["blind_index"] = self.blind_index
+            if self.normaliser != self.default_normaliser:
+                kwargs["normaliser"] = self.normaliser
+        return name, path, args, kwargs
+
+    # Plaintext <-> bytes -----------------------------------------------------
+    def to_plaintext_bytes(self, value) -> bytes:
+        return str(value).encode()
+
+    def from_plaintext_bytes(self, data: bytes):
+        return data.decode()
+
+    def to_python(self, value):
+        if value is None or isinstance(value, str):
+            return value
+        return str(value)
+
+    # Database side ----------------------------------------------------------
+    def get_default(self):
+        return models.Field.get_default(self)
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else crypto.Sealed(bytes(value))
+
+    def get_prep_value(self, value):
+        if value is None or isinstance(value, bytes | memoryview):
+            return value
+        raise TypeError(
+            f"{self.model._meta.label}.{self.name}: a plaintext reached the database layer; "
+            "encrypted fields are written through save() and searched through their blind index"
+        )
+
+    def get_lookup(self, lookup_name):
+        return super().get_lookup(lookup_name) if lookup_name == "isnull" else None
+
+    def value_to_string(self, obj):
+        raise exceptions.FieldError(
+            f"{self.model._meta.label}.{self.name} is encrypted and is not serialised; "
+            "use the access export"
+        )
+
+    def pre_save(self, model_instance, add):
+        value = model_instance.__dict__.get(self.attname)
+        if value is None or isinstance(value, crypto.Sealed):
+            return value
+        self.update_index(model_instance)
+        sealed = crypto.seal(
+            self.to_plaintext_bytes(value),
+            binding=self.binding(model_instance),
+            subject=self.subject(model_instance),
+        )
+        model_instance.__dict__[self.attname] = sealed
+        model_instance.__dict__.setdefault(PLAIN_CACHE, {})[self.attname] = value
+        return sealed
+
+    # Crypto -------------------------------------------------------------------
+    def binding(self, instance) -> crypto.Binding:
+        if instance.organisation_id is None:
+            raise ValueError(f"{self.model._meta.label}: an encrypted row needs its organisation")
+        return crypto.Binding(
+            self.model._meta.label_lower, self.name, instance.row_uuid, instance.organisation_id
+        )
+
+    def subject(self, instance):
+        return instance.data_subject if instance.data_subject_id is not None else None
+
+    def decrypt(self, instance, sealed: bytes):
+        plain = crypto.open_sealed(
+            sealed, binding=self.binding(instance), subject=self.subject(instance)
+        )
+        return self.from_plaintext_bytes(plain)
+
+    def index_of(self, instance, value) -> bytes | None:
+        if value in self.empty_values:
+            return None
+        return blind_index.compute(
+            organisation_id=instance.organisation_id,
+            kind=self.normaliser,
+            value=str(value),
+            region=instance.organisation.country or "FR",
+        )
+
+    def update_index(self, instance) -> None:
+        if self.blind_index:
+            value = instance.__dict__.get(self.attname)
+            index_field = self.model._meta.get_field(self.blind_index)
+            instance.__dict__[index_field.attname] = self.index_of(instance, value)
+
+    # Forms and validation ---------------------------------------------------
+    def validate(self, value, model_instance):
+        super().validate(value, model_instance)
+        if self.normaliser and value not in self.empty_values:
+            region = "FR"
+            if model_instance is not None and model_instance.organisation_id:
+                region = model_instance.organisation.country or "FR"
+            try:
+                if self.normaliser == "phone":
+                    normalise.phone(str(value), region)
+                else:
+                    normalise.NORMALISERS[self.normaliser](str(value))
+            except normalise.NormalisationError as exc:
+                raise exceptions.ValidationError(str(exc), code="invalid") from exc
+
+    def formfield(self, **kwargs):
+        defaults = {"form_class": self.form_class}
+        if self.max_length and self.form_class is not forms.DateField:
+            defaults["max_length"] = self.max_length
+        return models.Field.formfield(self, **{**defaults, **kwargs})
+
+
+class EncryptedCharField(EncryptedField):
+    default_normaliser = "name"
+
+
+class EncryptedTextField(EncryptedField):
+    form_class = forms.CharField
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"widget": forms.Textarea, **kwargs})
+
+
+class EncryptedEmailField(EncryptedField):
+    form_class = forms.EmailField
+    default_normaliser = "email"
+    default_validators = [validators.validate_email]
+
+
+class EncryptedPhoneField(EncryptedField):
+    default_normaliser = "phone"
+
+
+class EncryptedIbanField(EncryptedField):
+    default_normaliser = "iban"
+
+
+class EncryptedDateField(EncryptedField):
+    form_class = forms.DateField
+    empty_strings_allowed = False
+
+    def to_python(self, value):
+        return models.DateField().to_python(value)
+
+    def to_plaintext_bytes(self, value) -> bytes:
+        return self.to_python(value).isoformat().encode()
+
+    def from_plaintext_bytes(self, data: bytes) -> date:
+        return date.fromisoformat(data.decode())
+
+
+class BlindIndexField(models.BinaryField):
+    """The keyed hash of an encrypted field's normal form, for exact search."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", blind_index.INDEX_BYTES)
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("db_index", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        for key, default in (("max_length", blind_index.INDEX_BYTES), ("null", True)):
+            if kwargs.get(key) == default:
+                del kwargs[key]
+        if kwargs.get("db_index") is True:
+            del kwargs["db_index"]
+        else:
+            kwargs["db_index"] = False
+        return name, path, args, kwargs
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else bytes(value)
+
+    @property
+    def source(self) -> EncryptedField | None:
+        for field in self.model._meta.concrete_fields:
+            if isinstance(field, EncryptedField) and field.blind_index == self.name:
+                return field
+        return None
+
+    def pre_save(self, model_instance, add):
+        source = self.source
+        if source is not None and not isinstance(
+            model_instance.__dict__.get(source.attname), crypto.Sealed
+        ):
+            source.update_index(model_instance)
+        return model_instance.__dict__.get(self.attname)

@@ -1,0 +1,249 @@
+"""Organisation and person keys: creation, wrapping, unwrapping, caching.
+
+Every key is 256 random bits, stored only wrapped (AES-256-GCM) by the key
+above it, with associated data naming exactly what it is, so a wrapped key
+copied to another organisation, kind, version or person fails to unwrap.
+
+Unwrapped keys are cached per process (unwrapping for every value would cost
+two AES-GCM operations and a query per value). Organisation keys are cached
+by (organisation, kind, version); person keys by their wrapped bytes, which
+are read from the database with the row: once a person is shredded, the NULL
+that replaces their wrapped key is all any process finds, cache or not.
+Keys never appear in reprs, logs or exception messages: ``Key`` shows its
+label only.
+"""
+
+import os
+import threading
+from collections import OrderedDict
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from comptoir.privacy.masterkey import derived_key
+from comptoir.privacy.models import DataSubject, KeyKind, OrganisationKey
+
+KEY_BYTES = 32
+NONCE_BYTES = 12
+WRAP_PURPOSE = "organisation-keys"
+CACHE_SIZE = 4096
+
+
+class KeyUnavailable(Exception):
+    """A key that should exist cannot be found or unwrapped."""
+
+
+class SubjectShredded(KeyUnavailable):
+    """The person's key was destroyed: their encrypted values are gone for good."""
+
+
+class Key:
+    """An unwrapped key. Its repr is a label: the bytes never print."""
+
+    __slots__ = ("_material", "label")
+
+    def __init__(self, material: bytes, label: str):
+        self._material = material
+        self.label = label
+
+    def __repr__(self) -> str:
+        return f"<Key {self.label}>"
+
+    __str__ = __repr__
+
+    def aead(self) -> AESGCM:
+        return AESGCM(self._material)
+
+    def hmac_key(self) -> bytes:
+        return self._material
+
+    def __reduce__(self):
+        raise TypeError("keys are not picklable")
+
+
+class _Lru:
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def discard(self, predicate) -> None:
+        with self._lock:
+            for key in [k for k in self._items if predicate(k)]:
+                del self._items[key]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_organisation_keys = _Lru(CACHE_SIZE)
+_subject_keys = _Lru(CACHE_SIZE)
+
+
+def clear_caches() -> None:
+    _organisation_keys.clear()
+    _subject_keys.clear()
+
+
+def forget_organisation(organisation_id: int) -> None:
+    """Drop an organisation's keys from this process's cache (tenant deletion)."""
+    _organisation_keys.discard(lambda k: k[0] == organisation_id)
+
+
+def _wrap(wrapping: AESGCM, material: bytes, associated: str) -> bytes:
+    nonce = os.urandom(NONCE_BYTES)
+    return nonce + wrapping.encrypt(nonce, material, associated.encode())
+
+
+def _unwrap(wrapping: AESGCM, wrapped: bytes, associated: str) -> bytes:
+    wrapped = bytes(wrapped)
+    try:
+        return wrapping.decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], associated.encode())
+    except InvalidTag:
+        raise KeyUnavailable(
+            f"the key {associated} does not unwrap (wrong key or tampered)"
+        ) from None
+
+
+def _org_ad(organisation_id: int, kind: str, version: int) -> str:
+    return f"org:{organisation_id}:{kind}:v{version}"
+
+
+def _subject_ad(organisation_id: int, subject_uuid) -> str:
+    return f"org:{organisation_id}:subject:{subject_uuid}"
+
+
+def _master_wrapper() -> AESGCM:
+    return AESGCM(derived_key(WRAP_PURPOSE))
+
+
+def _unwrapped_org_key(row: OrganisationKey) -> Key:
+    cache_key = (row.organisation_id, row.kind, row.version)
+    key = _organisation_keys.get(cache_key)
+    if key is None:
+        material = _unwrap(_master_wrapper(), row.wrapped_key, _org_ad(*cache_key))
+        key = Key(material, f"org {row.organisation_id} {row.kind} v{row.version}")
+        _organisation_keys.put(cache_key, key)
+    return key
+
+
+def _create_org_key(organisation_id: int, kind: str, version: int) -> OrganisationKey:
+    material = os.urandom(KEY_BYTES)
+    wrapped = _wrap(_master_wrapper(), material, _org_ad(organisation_id, kind, version))
+    return OrganisationKey.objects.create(
+        organisation_id=organisation_id, kind=kind, version=version, wrapped_key=wrapped
+    )
+
+
+def _current_row(organisation_id: int, kind: str) -> OrganisationKey | None:
+    return (
+        OrganisationKey.objects.of(organisation_id)
+        .filter(kind=kind, retired_at__isnull=True)
+        .first()
+    )
+
+
+def current_key(organisation_id: int, kind: str = KeyKind.DATA) -> tuple[int, Key]:
+    """The organisation's current key of a kind, created on first use: (version, key)."""
+    row = _current_row(organisation_id, kind)
+    if row is None:
+        try:
+            with transaction.atomic():
+                row = _create_org_key(organisation_id, kind, 1)
+        except IntegrityError:
+            # Another process created it first: use theirs.
+            row = _current_row(organisation_id, kind)
+            if row is None:
+                raise
+    return row.version, _unwrapped_org_key(row)
+
+
+def key_version(organisation_id: int, version: int, kind: str = KeyKind.DATA) -> Key:
+    """A given version of an organisation key, current or retired."""
+    cached = _organisation_keys.get((organisation_id, kind, version))
+    if cached is not None:
+        return cached
+    row = OrganisationKey.objects.of(organisation_id).filter(kind=kind, version=version).first()
+    if row is None:
+        raise KeyUnavailable(f"organisation {organisation_id} has no {kind} key v{version}")
+    return _unwrapped_org_key(row)
+
+
+def index_key(organisation_id: int) -> Key:
+    """The blind-index key: never rotated with the data keys, so indexes stay valid."""
+    return current_key(organisation_id, KeyKind.INDEX)[1]
+
+
+@transaction.atomic
+def rotate_organisation_key(organisation_id: int) -> int:
+    """Start a new data key version; the old one stays to decrypt until re-encryption ends."""
+    current = (
+        OrganisationKey.objects.of(organisation_id)
+        .select_for_update()
+        .filter(kind=KeyKind.DATA, retired_at__isnull=True)
+        .first()
+    )
+    if current is None:
+        return current_key(organisation_id)[0]
+    current.retired_at = timezone.now()
+    current.save(update_fields=["retired_at"])
+    return _create_org_key(organisation_id, KeyKind.DATA, current.version + 1).version
+
+
+def subject_create(*, organisation) -> DataSubject:
+    """A new data subject with a fresh key, wrapped by the organisation's current key."""
+    version, org_key = current_key(organisation.pk)
+    subject = DataSubject(organisation=organisation, wrapped_by=version)
+    subject.wrapped_key = _wrap(
+        org_key.aead(), os.urandom(KEY_BYTES), _subject_ad(organisation.pk, subject.uuid)
+    )
+    subject.save()
+    return subject
+
+
+def subject_key(subject: DataSubject) -> Key:
+    if subject.wrapped_key is None:
+        raise SubjectShredded(f"the key of data subject {subject.uuid} was shredded")
+    wrapped = bytes(subject.wrapped_key)
+    key = _subject_keys.get(wrapped)
+    if key is None:
+        org_key = key_version(subject.organisation_id, subject.wrapped_by)
+        material = _unwrap(
+            org_key.aead(), wrapped, _subject_ad(subject.organisation_id, subject.uuid)
+        )
+        key = Key(material, f"subject {subject.uuid}")
+        _subject_keys.put(wrapped, key)
+    return key
+
+
+def subject_rewrap(subject: DataSubject) -> bool:
+    """Wrap a person's key with the current organisation key; True if it moved."""
+    if subject.wrapped_key is None:
+        return False
+    version, org_key = current_key(subject.organisation_id)
+    if subject.wrapped_by == version:
+        return False
+    material = subject_key(subject)._material
+    subject.wrapped_key = _wrap(
+        org_key.aead(), material, _subject_ad(subject.organisation_id, subject.uuid)
+    )
+    subject.wrapped_by = version
+    subject.save(update_fields=["wrapped_key", "wrapped_by"])
+    return True

@@ -1,0 +1,129 @@
+"""The key hierarchy's stored half, and the base of models with encrypted fields.
+
+    master key (var/master.key or the environment; never in the database)
+      └ wraps OrganisationKey(kind=data, version=n)  one current, older ones retired
+      │   └ wraps DataSubject.wrapped_key            one key per person
+      │       └ encrypts that person's field values
+      │   └ encrypts field values of rows about no registered person
+      └ wraps OrganisationKey(kind=index, version=1) the blind-index HMAC key
+
+Crypto-shredding a person sets their ``wrapped_key`` to NULL: every value
+encrypted under it becomes noise. Deleting an organisation deletes its keys
+(CASCADE), which shreds everything it held, backups included.
+"""
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.tenancy.scope import TenantModel
+
+
+class KeyKind(models.TextChoices):
+    DATA = "data", _("Data key (wraps person keys, encrypts values)")
+    INDEX = "index", _("Blind-index key")
+
+
+class OrganisationKey(TenantModel):
+    kind = models.CharField(max_length=8, choices=KeyKind.choices)
+    version = models.PositiveIntegerField()
+    wrapped_key = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "version"], name="one_key_per_version"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "kind"],
+                condition=models.Q(retired_at__isnull=True),
+                name="one_current_key_per_kind",
+            ),
+        ]
+        ordering = ["organisation", "kind", "version"]
+
+    class Privacy:
+        subject = None
+        retention = None
+        fields: dict = {}
+        not_personal = ["kind", "wrapped_key"]
+
+    def __str__(self) -> str:
+        return f"org {self.organisation_id} {self.kind} key v{self.version}"
+
+    def __repr__(self) -> str:
+        return f"<OrganisationKey {self}>"
+
+
+class DataSubject(TenantModel):
+    """A person whose data an organisation holds: the holder of their key."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    wrapped_key = models.BinaryField(null=True)
+    wrapped_by = models.PositiveIntegerField(help_text="version of the organisation data key")
+    created_at = models.DateTimeField(auto_now_add=True)
+    shredded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["pk"]
+
+    class Privacy:
+        subject = "self"
+        retention = None
+        fields: dict = {}
+        not_personal = ["wrapped_key"]
+
+    def __str__(self) -> str:
+        return f"data subject {self.uuid}"
+
+    def __repr__(self) -> str:
+        return f"<DataSubject {self.uuid}{' shredded' if self.shredded_at else ''}>"
+
+    @property
+    def is_shredded(self) -> bool:
+        return self.wrapped_key is None
+
+
+class EncryptedModel(TenantModel):
+    """Base of models with encrypted fields (``comptoir.privacy.fields``).
+
+    ``row_uuid`` is the row's identity in the associated data of its
+    ciphertexts: set when the object is built, so known before the insert
+    (unlike the primary key), and never changed. ``data_subject`` is the
+    person whose key encrypts the row's values; rows about no registered
+    person leave it empty and use the organisation's data key.
+    """
+
+    row_uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    data_subject = models.ForeignKey(
+        DataSubject, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta(TenantModel.Meta):
+        abstract = True
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # Saving an encrypted field saves its blind index with it, so an
+        # ``update_fields`` naming only the field never leaves a stale index.
+        if update_fields is not None:
+            from comptoir.privacy.fields import EncryptedField
+
+            update_fields = set(update_fields)
+            for field in self._meta.concrete_fields:
+                named = field.name in update_fields or field.attname in update_fields
+                if isinstance(field, EncryptedField) and field.blind_index and named:
+                    update_fields.add(field.blind_index)
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    def refresh_from_db(self, *args, **kwargs):
+        # Copy the fresh sealed values as they are: they decrypt when read.
+        from comptoir.privacy.fields import _copy_sealed
+
+        token = _copy_sealed.set(True)
+        try:
+            super().refresh_from_db(*args, **kwargs)
+        finally:
+            _copy_sealed.reset(token)
