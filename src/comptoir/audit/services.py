@@ -28,6 +28,7 @@ from comptoir.audit.models import (
     chain_of,
 )
 from comptoir.core.rawsql import prepared, quote
+from comptoir.core.writelock import writer_turn
 from comptoir.privacy.masterkey import derived_key
 
 GENESIS = "0" * 64
@@ -184,7 +185,7 @@ def audit_record(
     if isinstance(fields, str):
         fields = [fields]
     select_head, insert_event, move_head, columns = _append_statements(connection.vendor)
-    with transaction.atomic(), connection.cursor() as cursor:
+    with writer_turn(), transaction.atomic(), connection.cursor() as cursor:
         head_id, seq, prev_hash = _locked_head(cursor, select_head, chain)
         event = AuditEvent(
             chain=chain,
