@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "comptoir.tenancy",
     "comptoir.audit",
     "comptoir.privacy",
+    "comptoir.parties",
     "comptoir.ops",
     "comptoir.web",
 ]

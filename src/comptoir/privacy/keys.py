@@ -95,6 +95,12 @@ class _Lru:
 
 _organisation_keys = _Lru(CACHE_SIZE)
 _subject_keys = _Lru(CACHE_SIZE)
+# Organisation keys created by a transaction that has not committed yet: never
+# cached, since a rollback removes their row and a later key of the same
+# (organisation, kind, version) gets new material. Django has no rollback
+# hook; a commit takes the key out of this set, a rollback leaves it in (the
+# key is then unwrapped from its row each time, which is correct, only slower).
+_uncommitted: set[tuple[int, str, int]] = set()
 
 
 def clear_caches() -> None:
@@ -140,16 +146,21 @@ def _unwrapped_org_key(row: OrganisationKey) -> Key:
     if key is None:
         material = _unwrap(_master_wrapper(), row.wrapped_key, _org_ad(*cache_key))
         key = Key(material, f"org {row.organisation_id} {row.kind} v{row.version}")
-        _organisation_keys.put(cache_key, key)
+        if cache_key not in _uncommitted:
+            _organisation_keys.put(cache_key, key)
     return key
 
 
 def _create_org_key(organisation_id: int, kind: str, version: int) -> OrganisationKey:
     material = os.urandom(KEY_BYTES)
     wrapped = _wrap(_master_wrapper(), material, _org_ad(organisation_id, kind, version))
-    return OrganisationKey.objects.create(
+    triple = (organisation_id, str(kind), version)
+    _uncommitted.add(triple)
+    row = OrganisationKey.objects.create(
         organisation_id=organisation_id, kind=kind, version=version, wrapped_key=wrapped
     )
+    transaction.on_commit(lambda: _uncommitted.discard(triple))
+    return row
 
 
 def _current_row(organisation_id: int, kind: str) -> OrganisationKey | None:
@@ -168,7 +179,8 @@ def current_key(organisation_id: int, kind: str = KeyKind.DATA) -> tuple[int, Ke
             with transaction.atomic():
                 row = _create_org_key(organisation_id, kind, 1)
         except IntegrityError:
-            # Another process created it first: use theirs.
+            # Another process created it first (committed): use theirs.
+            _uncommitted.discard((organisation_id, str(kind), 1))
             row = _current_row(organisation_id, kind)
             if row is None:
                 raise

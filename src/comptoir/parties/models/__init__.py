@@ -1,0 +1,32 @@
+from comptoir.parties.models.choices import (
+    Channel,
+    Civility,
+    ContactStatus,
+    Country,
+    Direction,
+    InteractionKind,
+    Origin,
+    PartyKind,
+    PartyRole,
+)
+from comptoir.parties.models.interactions import Interaction
+from comptoir.parties.models.parties import Party
+from comptoir.parties.models.people import ContactPerson
+from comptoir.parties.models.pipeline import Opportunity, PipelineStage
+
+__all__ = [
+    "Channel",
+    "Civility",
+    "ContactPerson",
+    "ContactStatus",
+    "Country",
+    "Direction",
+    "Interaction",
+    "InteractionKind",
+    "Opportunity",
+    "Origin",
+    "Party",
+    "PartyKind",
+    "PartyRole",
+    "PipelineStage",
+]

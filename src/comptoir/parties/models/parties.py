@@ -1,0 +1,251 @@
+"""Parties ("tiers"): the companies and individuals an organisation deals with.
+
+A company's name and identifiers (SIREN, SIRET, VAT, Belgian enterprise
+number) are public business data: stored in clear, searchable by prefix and
+by exact value through indexed columns. An individual party is a person: it
+gets its own data subject (person key) when created, and its names, email,
+phone and addresses are encrypted under that key.
+
+Addresses are encrypted on every party. A column is declared once, for every
+row, and these columns hold individuals' home addresses; a company's address
+is encrypted under the organisation's key (it has no data subject), which
+costs nothing but a search by street that nobody asked for.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.core import identifiers
+from comptoir.parties.models import declare
+from comptoir.parties.models.choices import Civility, Country, Origin, PartyKind
+from comptoir.privacy import normalise, retention
+from comptoir.privacy.declarations import Category, OnErasure
+from comptoir.privacy.fields import (
+    BlindIndexField,
+    EncryptedCharField,
+    EncryptedEmailField,
+    EncryptedPhoneField,
+    EncryptedTextField,
+)
+from comptoir.privacy.models import EncryptedModel
+
+ANONYMISED_NAME = "Anonymised"
+ANONYMISED_EMAIL = "anonymised@anonymised.invalid"
+IDENTIFIERS = ("siren", "siret", "enterprise_number", "vat_number")
+ADDRESS_PARTS = ("street", "postal_code", "city", "country")
+
+
+def company_name_key(name: str) -> str:
+    """The form company names are prefix-searched in (case-folded, no accents)."""
+    try:
+        return normalise.name(name)
+    except normalise.NormalisationError:
+        return ""
+
+
+class Party(EncryptedModel):
+    kind = models.CharField(_("kind"), max_length=12, choices=PartyKind.choices)
+    country = models.CharField(
+        _("country"), max_length=2, choices=Country.choices, default=Country.FRANCE
+    )
+
+    # Roles, each with its dates.
+    is_prospect = models.BooleanField(_("prospect"), default=True)
+    is_client = models.BooleanField(_("client"), default=False)
+    is_supplier = models.BooleanField(_("supplier"), default=False)
+    first_contact_on = models.DateField(_("first contact"), null=True, blank=True)
+    client_since = models.DateField(_("became a client on"), null=True, blank=True)
+    client_ended_on = models.DateField(_("client relationship ended on"), null=True, blank=True)
+    supplier_since = models.DateField(_("became a supplier on"), null=True, blank=True)
+    supplier_ended_on = models.DateField(_("supplier relationship ended on"), null=True, blank=True)
+
+    # A company: public business data, in clear.
+    company_name = models.CharField(_("company name"), max_length=200, blank=True)
+    company_name_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True, db_index=True)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    enterprise_number = models.CharField(
+        _("enterprise number"), max_length=10, blank=True, db_index=True
+    )
+    vat_number = models.CharField(_("VAT number"), max_length=14, blank=True)
+
+    # An individual: a person, encrypted under their own key.
+    civility = models.CharField(_("civility"), max_length=3, choices=Civility.choices, blank=True)
+    given_names = EncryptedCharField(_("given names"), max_length=150, blank=True)
+    family_name = EncryptedCharField(
+        _("family name"), max_length=150, blank=True, blind_index="family_name_index"
+    )
+    family_name_index = BlindIndexField()
+    email = EncryptedEmailField(_("email"), max_length=254, blank=True, blind_index="email_index")
+    email_index = BlindIndexField()
+    phone = EncryptedPhoneField(_("phone"), max_length=40, blank=True, blind_index="phone_index")
+    phone_index = BlindIndexField()
+
+    billing_street = EncryptedTextField(_("billing address"), blank=True)
+    billing_postal_code = EncryptedCharField(_("billing postal code"), max_length=20, blank=True)
+    billing_city = EncryptedCharField(_("billing city"), max_length=100, blank=True)
+    billing_country = models.CharField(_("billing country"), max_length=2, blank=True)
+    delivery_street = EncryptedTextField(_("delivery address"), blank=True)
+    delivery_postal_code = EncryptedCharField(_("delivery postal code"), max_length=20, blank=True)
+    delivery_city = EncryptedCharField(_("delivery city"), max_length=100, blank=True)
+    delivery_country = models.CharField(_("delivery country"), max_length=2, blank=True)
+
+    sales_rep = models.ForeignKey(
+        "tenancy.Membership",
+        verbose_name=_("sales rep"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(EncryptedModel.Meta):
+        ordering = ["company_name_key", "pk"]
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+
+    class Privacy:
+        # Rows of individuals are about their data subject; companies have none.
+        subject = "data_subject"
+        # The sweep (#5) applies CLIENT_* to clients: ``party_retention``.
+        retention = retention.PROSPECT
+        fields = {
+            "first_contact_on": declare.clear(Category.COMMERCIAL, on_erasure=OnErasure.DELETE),
+            "client_since": declare.clear(Category.COMMERCIAL, on_erasure=OnErasure.DELETE),
+            "client_ended_on": declare.clear(Category.COMMERCIAL, on_erasure=OnErasure.DELETE),
+            "supplier_since": declare.clear(Category.COMMERCIAL, on_erasure=OnErasure.DELETE),
+            "supplier_ended_on": declare.clear(Category.COMMERCIAL, on_erasure=OnErasure.DELETE),
+            "civility": declare.clear(Category.IDENTITY),
+            "given_names": declare.encrypted(Category.IDENTITY, placeholder=ANONYMISED_NAME),
+            "family_name": declare.encrypted(
+                Category.IDENTITY, searchable=True, placeholder=ANONYMISED_NAME
+            ),
+            "email": declare.encrypted(
+                Category.IDENTITY, searchable=True, placeholder=ANONYMISED_EMAIL
+            ),
+            "phone": declare.encrypted(
+                Category.IDENTITY, searchable=True, on_erasure=OnErasure.DELETE
+            ),
+            "billing_street": declare.encrypted(Category.LOCATION, purposes=declare.CONTRACT),
+            "billing_postal_code": declare.encrypted(Category.LOCATION, purposes=declare.CONTRACT),
+            "billing_city": declare.encrypted(Category.LOCATION, purposes=declare.CONTRACT),
+            "delivery_street": declare.encrypted(Category.COMMERCIAL, purposes=declare.CONTRACT),
+            "delivery_postal_code": declare.encrypted(
+                Category.COMMERCIAL, purposes=declare.CONTRACT
+            ),
+            "delivery_city": declare.encrypted(Category.COMMERCIAL, purposes=declare.CONTRACT),
+        }
+        not_personal = [
+            "kind",
+            "country",
+            "company_name",  # a company's name: public business data
+            "company_name_key",
+            "siren",
+            "siret",
+            "enterprise_number",
+            "vat_number",
+            "billing_country",  # a country alone identifies nobody
+            "delivery_country",
+            "origin",
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == PartyKind.COMPANY:
+            return self.company_name
+        return f"{PartyKind.INDIVIDUAL.label} #{self.pk}"  # names stay encrypted, even in logs
+
+    @property
+    def is_individual(self) -> bool:
+        return self.kind == PartyKind.INDIVIDUAL
+
+    @property
+    def display_name(self) -> str:
+        """The company name, or the individual's names (decrypts them)."""
+        if self.kind == PartyKind.COMPANY:
+            return self.company_name
+        return " ".join(part for part in (self.given_names, self.family_name) if part)
+
+    def save(self, *args, **kwargs):
+        self.company_name_key = company_name_key(self.company_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "company_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "company_name_key"}
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None) -> None:
+        for name in IDENTIFIERS:
+            setattr(self, name, identifiers.compact(getattr(self, name)))
+        self.company_name = self.company_name.strip()
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        self._clean_kind(errors)
+        self._clean_identifiers(errors)
+        for since, until in (
+            ("client_since", "client_ended_on"),
+            ("supplier_since", "supplier_ended_on"),
+        ):
+            start, end = getattr(self, since), getattr(self, until)
+            if start and end and end < start:
+                errors[until] = ValidationError(
+                    _("A relationship cannot end before it starts."), code="order"
+                )
+        if self.sales_rep_id is not None and self.sales_rep.organisation_id != self.organisation_id:
+            errors["sales_rep"] = ValidationError(
+                _("The sales rep must be a member of the organisation."), code="organisation"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def _clean_kind(self, errors: dict) -> None:
+        if self.kind == PartyKind.COMPANY:
+            if not self.company_name:
+                errors["company_name"] = ValidationError(
+                    _("A company needs its name."), code="required"
+                )
+            for name in ("given_names", "family_name", "email", "phone", "civility"):
+                if getattr(self, name):
+                    errors[name] = ValidationError(
+                        _("A company's people are its contact persons."), code="company"
+                    )
+        elif self.kind == PartyKind.INDIVIDUAL and not self.family_name:
+            errors["family_name"] = ValidationError(
+                _("An individual needs a family name."), code="required"
+            )
+
+    def _clean_identifiers(self, errors: dict) -> None:
+        def check(name: str, validate) -> None:
+            value = getattr(self, name)
+            if value and name not in errors:
+                try:
+                    setattr(self, name, validate(value))
+                except ValidationError as exc:
+                    errors[name] = exc
+
+        if self.country == Country.FRANCE:
+            check("siren", identifiers.siren)
+            check("siret", identifiers.siret)
+            if self.siret and "siret" not in errors and "siren" not in errors:
+                if not self.siren:
+                    self.siren = self.siret[:9]
+                elif self.siret[:9] != self.siren:
+                    errors["siret"] = ValidationError(
+                        _("The SIRET must start with the SIREN."), code="mismatch"
+                    )
+            if self.enterprise_number:
+                errors["enterprise_number"] = ValidationError(
+                    _("Only Belgian parties have an enterprise number."), code="country"
+                )
+        elif self.country == Country.BELGIUM:
+            check("enterprise_number", identifiers.be_enterprise_number)
+            for name in ("siren", "siret"):
+                if getattr(self, name):
+                    errors[name] = ValidationError(
+                        _("Only French parties have one."), code="country"
+                    )
+        check("vat_number", lambda value: identifiers.vat_number(value, self.country))

@@ -1,0 +1,328 @@
+"""Reads of parties, contact persons and interactions: always within one organisation.
+
+Exact search (email, phone, SIREN, enterprise number) never decrypts and
+never scans: emails and phones are found through their blind indexes
+(indexed columns of keyed hashes), identifiers through indexed clear
+columns. Company names are searched by prefix on an indexed, case-folded
+column. Lists are querysets with a stable order, ready to paginate.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Max, Q, QuerySet
+
+from comptoir.core import identifiers
+from comptoir.parties.models import (
+    ContactPerson,
+    Direction,
+    Interaction,
+    Opportunity,
+    Party,
+    PartyRole,
+    PipelineStage,
+)
+from comptoir.parties.models.parties import company_name_key
+from comptoir.parties.models.people import EMAIL_FIELDS, PHONE_FIELDS
+from comptoir.parties.models.pipeline import to_cents
+from comptoir.privacy import blind_index, normalise, retention
+from comptoir.tenancy.models import Membership, Organisation
+
+ROLE_FLAGS = {
+    PartyRole.PROSPECT: "is_prospect",
+    PartyRole.CLIENT: "is_client",
+    PartyRole.SUPPLIER: "is_supplier",
+}
+
+
+def digest(*, organisation: Organisation, kind: str, value: str) -> bytes | None:
+    """The blind index of ``value`` (``"email"``, ``"phone"``...), None if it is not one."""
+    if not value:
+        return None
+    try:
+        return blind_index.compute(
+            organisation_id=organisation.pk,
+            kind=kind,
+            value=value,
+            region=organisation.country or "FR",
+        )
+    except normalise.NormalisationError:
+        return None
+
+
+def _any_column(columns: tuple[str, ...], index: bytes) -> Q:
+    query = Q()
+    for column in columns:
+        query |= Q(**{f"{column}_index": index})
+    return query
+
+
+# Parties ---------------------------------------------------------------------
+def party_list(
+    *,
+    organisation: Organisation,
+    role: str | None = None,
+    origin: str | None = None,
+    sales_rep: Membership | None = None,
+    kind: str | None = None,
+) -> QuerySet[Party]:
+    parties = Party.objects.of(organisation).select_related("sales_rep__user")
+    if role:
+        parties = parties.filter(**{ROLE_FLAGS[PartyRole(role)]: True})
+    if origin:
+        parties = parties.filter(origin=origin)
+    if sales_rep is not None:
+        parties = parties.filter(sales_rep=sales_rep)
+    if kind:
+        parties = parties.filter(kind=kind)
+    return parties.order_by("company_name_key", "pk")
+
+
+def party_get(*, organisation: Organisation, party_id: int) -> Party:
+    """One party of the organisation (``Party.DoesNotExist`` for another's)."""
+    return Party.objects.of(organisation).select_related("data_subject").get(pk=party_id)
+
+
+def party_search_prefix(*, organisation: Organisation, prefix: str) -> QuerySet[Party]:
+    """Companies whose name starts with ``prefix`` (case and accents ignored)."""
+    key = company_name_key(prefix)
+    if not key:
+        return Party.objects.of(organisation).none()
+    return party_list(organisation=organisation).filter(company_name_key__startswith=key)
+
+
+def party_search_exact(
+    *,
+    organisation: Organisation,
+    email: str = "",
+    phone: str = "",
+    siren: str = "",
+    enterprise_number: str = "",
+) -> QuerySet[Party]:
+    """Parties matching any value given: an individual's own email or phone, or one of
+    their contact persons'; a SIREN (or a SIRET, read as its SIREN); an enterprise number."""
+    query = Q()
+    matched = False
+    for kind, value, columns in (("email", email, EMAIL_FIELDS), ("phone", phone, PHONE_FIELDS)):
+        index = digest(organisation=organisation, kind=kind, value=value)
+        if index is None:
+            continue
+        matched = True
+        people = ContactPerson.objects.of(organisation).filter(_any_column(columns, index))
+        query |= Q(**{f"{kind}_index": index}) | Q(pk__in=people.values("party_id"))
+    compact = identifiers.compact(siren)
+    if compact.isdigit() and len(compact) in (9, 14):
+        matched = True
+        query |= Q(siren=compact[:9])
+    compact = identifiers.compact(enterprise_number).removeprefix("BE")
+    if compact.isdigit():
+        matched = True
+        query |= Q(enterprise_number=compact.zfill(10))
+    if not matched:
+        return Party.objects.of(organisation).none()
+    return party_list(organisation=organisation).filter(query)
+
+
+def party_duplicates(
+    *,
+    organisation: Organisation,
+    siren: str = "",
+    enterprise_number: str = "",
+    email: str = "",
+    phone: str = "",
+    exclude: Party | None = None,
+) -> QuerySet[Party]:
+    """Parties that would duplicate one with these values: same SIREN, same enterprise
+    number, or (individuals) same email or phone, in any spelling."""
+    query = Q()
+    if siren:
+        query |= Q(siren=siren)
+    if enterprise_number:
+        query |= Q(enterprise_number=enterprise_number)
+    for kind, value in (("email", email), ("phone", phone)):
+        index = digest(organisation=organisation, kind=kind, value=value)
+        if index is not None:
+            query |= Q(**{f"{kind}_index": index})
+    if not query:
+        return Party.objects.of(organisation).none()
+    found = Party.objects.of(organisation).filter(query)
+    if exclude is not None and exclude.pk is not None:
+        found = found.exclude(pk=exclude.pk)
+    return found.order_by("pk")
+
+
+# Contact persons -----------------------------------------------------------
+def contact_person_list(*, organisation: Organisation, party: Party) -> QuerySet[ContactPerson]:
+    return ContactPerson.objects.of(organisation).filter(party=party).order_by("pk")
+
+
+def contact_person_get(*, organisation: Organisation, contact_person_id: int) -> ContactPerson:
+    return (
+        ContactPerson.objects.of(organisation)
+        .select_related("party", "data_subject")
+        .get(pk=contact_person_id)
+    )
+
+
+def contact_person_search(
+    *, organisation: Organisation, email: str = "", phone: str = ""
+) -> QuerySet[ContactPerson]:
+    """Contact persons with this email (either column) or phone (fixed, mobile or fax)."""
+    return contact_person_duplicates(organisation=organisation, email=email, phone=phone)
+
+
+def contact_person_duplicates(
+    *,
+    organisation: Organisation,
+    email: str = "",
+    phone: str = "",
+    exclude: ContactPerson | None = None,
+) -> QuerySet[ContactPerson]:
+    query = Q()
+    for kind, value, columns in (("email", email, EMAIL_FIELDS), ("phone", phone, PHONE_FIELDS)):
+        index = digest(organisation=organisation, kind=kind, value=value)
+        if index is not None:
+            query |= _any_column(columns, index)
+    if not query:
+        return ContactPerson.objects.of(organisation).none()
+    found = ContactPerson.objects.of(organisation).filter(query).select_related("party")
+    if exclude is not None and exclude.pk is not None:
+        found = found.exclude(pk=exclude.pk)
+    return found.order_by("pk")
+
+
+# Timeline and detail ----------------------------------------------------------
+def party_timeline(*, organisation: Organisation, party: Party) -> QuerySet[Interaction]:
+    """The party's interactions, newest first."""
+    return (
+        Interaction.objects.of(organisation)
+        .filter(party=party)
+        .select_related("contact_person", "data_subject", "recorded_by__user")
+        .order_by("-occurred_at", "-pk")
+    )
+
+
+def party_latest_inbound_at(*, organisation: Organisation, party: Party) -> datetime | None:
+    """When the party last contacted the organisation (what the prospect rule counts from)."""
+    return (
+        Interaction.objects.of(organisation)
+        .filter(party=party, direction=Direction.INBOUND)
+        .aggregate(latest=Max("occurred_at"))["latest"]
+    )
+
+
+def party_list_with_latest_inbound(*, organisation: Organisation) -> QuerySet[Party]:
+    """Every party annotated with ``latest_inbound_at`` (for the retention sweep)."""
+    return party_list(organisation=organisation).annotate(
+        latest_inbound_at=Max(
+            "interactions__occurred_at",
+            filter=Q(interactions__direction=Direction.INBOUND),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Retention:
+    rule: retention.RetentionRule
+    start: date | None  # None: the relationship has not ended (no clock is running)
+
+
+def party_retention(*, organisation: Organisation, party: Party) -> Retention:
+    """Which DOMAIN.md §4 rule governs the party now, and from when it counts.
+
+    A prospect that never was a client: from its collection or its latest
+    inbound contact, whichever is later. A client: from the end of the
+    relationship, once it has ended.
+    """
+    if party.is_client or party.client_since:
+        return Retention(retention.CLIENT_PROSPECTION, party.client_ended_on)
+    latest = party_latest_inbound_at(organisation=organisation, party=party)
+    start = party.created_at.date()
+    if party.first_contact_on and party.first_contact_on > start:
+        start = party.first_contact_on
+    if latest is not None and latest.date() > start:
+        start = latest.date()
+    return Retention(retention.PROSPECT, start)
+
+
+@dataclass(frozen=True)
+class PartyDetail:
+    party: Party
+    contact_persons: list[ContactPerson]
+    timeline: list[Interaction]
+
+
+def party_detail(
+    *, organisation: Organisation, party_id: int, timeline_limit: int = 50
+) -> PartyDetail:
+    party = party_get(organisation=organisation, party_id=party_id)
+    people = contact_person_list(organisation=organisation, party=party).select_related(
+        "data_subject"
+    )
+    timeline = party_timeline(organisation=organisation, party=party)[:timeline_limit]
+    return PartyDetail(party, list(people), list(timeline))
+
+
+# Pipeline --------------------------------------------------------------------
+def pipeline_stage_list(*, organisation: Organisation) -> QuerySet[PipelineStage]:
+    return PipelineStage.objects.of(organisation).order_by("position", "pk")
+
+
+def opportunity_list(
+    *,
+    organisation: Organisation,
+    stage: PipelineStage | None = None,
+    owner: Membership | None = None,
+    party: Party | None = None,
+) -> QuerySet[Opportunity]:
+    opportunities = Opportunity.objects.of(organisation).select_related(
+        "party", "stage", "owner__user"
+    )
+    for name, value in (("stage", stage), ("owner", owner), ("party", party)):
+        if value is not None:
+            opportunities = opportunities.filter(**{name: value})
+    return opportunities.order_by("stage__position", "expected_close_on", "pk")
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    stage: PipelineStage
+    opportunities: list[Opportunity]
+
+
+def opportunity_board(*, organisation: Organisation) -> list[BoardColumn]:
+    """Every stage in order with its opportunities (empty stages included)."""
+    by_stage: dict[int, list[Opportunity]] = {}
+    for opportunity in opportunity_list(organisation=organisation):
+        by_stage.setdefault(opportunity.stage_id, []).append(opportunity)
+    return [
+        BoardColumn(stage, by_stage.get(stage.pk, []))
+        for stage in pipeline_stage_list(organisation=organisation)
+    ]
+
+
+@dataclass(frozen=True)
+class FunnelRow:
+    stage: PipelineStage
+    count: int
+    total: Decimal
+    weighted: Decimal  # sum of amount x probability, to the cent
+
+
+def pipeline_funnel(*, organisation: Organisation) -> list[FunnelRow]:
+    """Per stage: how many opportunities, their total and their weighted amount.
+
+    The weighted amount is summed exactly (Decimal, in Python: SQLite has no
+    decimal arithmetic) and quantised once, to the cent, ROUND_HALF_UP.
+    """
+    sums: dict[int, tuple[int, Decimal, Decimal]] = {}
+    rows = Opportunity.objects.of(organisation).values_list("stage_id", "amount", "probability")
+    for stage_id, amount, probability in rows:
+        count, total, weighted = sums.get(stage_id, (0, Decimal(0), Decimal(0)))
+        sums[stage_id] = (count + 1, total + amount, weighted + amount * probability / 100)
+    funnel = []
+    for stage in pipeline_stage_list(organisation=organisation):
+        count, total, weighted = sums.get(stage.pk, (0, Decimal(0), Decimal(0)))
+        funnel.append(FunnelRow(stage, count, to_cents(total), to_cents(weighted)))
+    return funnel

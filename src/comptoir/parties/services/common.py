@@ -1,0 +1,72 @@
+"""What the services of the parties app share: validation, change sets, audit."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+
+from comptoir.audit.services import Actor, audit_record
+
+
+def check_names(given: Iterable[str], allowed: frozenset[str], what: str) -> None:
+    """A caller naming a field that cannot be set is a programming error, not bad input."""
+    unknown = sorted(set(given) - allowed)
+    if unknown:
+        raise TypeError(f"{what}: unknown or read-only fields {unknown}")
+
+
+def value_of(instance: models.Model, name: str) -> Any:
+    """A field's value as compared for changes (a foreign key by its id)."""
+    field = instance._meta.get_field(name)
+    return getattr(instance, field.attname if field.is_relation else name)
+
+
+def snapshot(instance: models.Model, names: Iterable[str]) -> dict[str, Any]:
+    return {name: value_of(instance, name) for name in names}
+
+
+def changed(instance: models.Model, before: dict[str, Any]) -> list[str]:
+    return sorted(name for name, value in before.items() if value_of(instance, name) != value)
+
+
+def filled(instance: models.Model, names: Iterable[str]) -> list[str]:
+    """The fields, among ``names``, that hold a value (what a creation records)."""
+    return sorted(name for name in names if value_of(instance, name) not in (None, "", False))
+
+
+def validate(
+    instance: models.Model,
+    *,
+    exclude: Iterable[str] = (),
+    more: dict[str, ValidationError] | None = None,
+) -> None:
+    """``full_clean``, with errors keyed by field name; ``more`` adds the caller's own.
+
+    Database constraints are left to the caller when it gives ``more``: Django
+    reports a constraint over several fields under ``__all__``, where a form
+    cannot show it beside its field.
+    """
+    try:
+        instance.full_clean(exclude=list(exclude), validate_constraints=more is None)
+        raise_if(more or {})
+    except ValidationError as exc:
+        errors = exc.error_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+        raise ValidationError({**errors, **(more or {})}) from None
+
+
+def raise_if(errors: dict[str, ValidationError]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def audit(*, actor: Actor, action: str, instance: models.Model, fields: Iterable[str]) -> None:
+    """One audit record for a change of ``instance``: the field names, never the values."""
+    audit_record(
+        actor=actor,
+        action=action,
+        organisation_id=instance.organisation_id,
+        object_type=instance._meta.label_lower,
+        object_id=instance.pk,
+        fields=list(fields),
+    )

@@ -1,0 +1,228 @@
+"""Parties and contact persons: creation and update, validated, deduplicated, audited.
+
+Every service validates the whole object first (``ValidationError`` keyed by
+field name), then looks for duplicates through the blind indexes and the
+indexed identifier columns, and only then writes: the row, the person's key
+(an individual party or a contact person is a data subject) and one audit
+record naming the fields, all in one transaction. ``allow_duplicate=True``
+skips the duplicate check (the importer decides itself what to merge).
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comptoir.audit.models import Action
+from comptoir.audit.services import Actor
+from comptoir.parties import selectors
+from comptoir.parties.models import ContactPerson, Party, PartyKind
+from comptoir.parties.models.people import EMAIL_FIELDS, PHONE_FIELDS
+from comptoir.parties.services.common import (
+    audit,
+    changed,
+    check_names,
+    filled,
+    raise_if,
+    snapshot,
+    validate,
+)
+from comptoir.privacy.keys import subject_create
+from comptoir.tenancy.models import Organisation
+
+PARTY_FIELDS = frozenset(
+    {
+        "country",
+        "is_prospect",
+        "is_client",
+        "is_supplier",
+        "first_contact_on",
+        "client_since",
+        "client_ended_on",
+        "supplier_since",
+        "supplier_ended_on",
+        "company_name",
+        "siren",
+        "siret",
+        "enterprise_number",
+        "vat_number",
+        "civility",
+        "given_names",
+        "family_name",
+        "email",
+        "phone",
+        "billing_street",
+        "billing_postal_code",
+        "billing_city",
+        "billing_country",
+        "delivery_street",
+        "delivery_postal_code",
+        "delivery_city",
+        "delivery_country",
+        "sales_rep",
+        "origin",
+    }
+)
+CONTACT_PERSON_FIELDS = frozenset(
+    {
+        "civility",
+        "given_names",
+        "family_name",
+        "birth_name",
+        "usage_name",
+        "job_title",
+        *EMAIL_FIELDS,
+        *PHONE_FIELDS,
+        "linkedin",
+        "x_profile",
+        "notes",
+        "contact_status",
+        "preferred_channel",
+    }
+)
+
+
+def _role_dates(party: Party) -> None:
+    """A role taken without its date starts today."""
+    today = timezone.localdate()
+    if party.is_prospect and not party.first_contact_on:
+        party.first_contact_on = today
+    if party.is_client and not party.client_since:
+        party.client_since = today
+    if party.is_supplier and not party.supplier_since:
+        party.supplier_since = today
+
+
+def _duplicate(message: str, other) -> ValidationError:
+    return ValidationError(message, code="duplicate", params={"id": other.pk})
+
+
+def _party_duplicates(party: Party, names: list[str]) -> dict[str, ValidationError]:
+    errors = {}
+    for name in ("siren", "enterprise_number", "email", "phone"):
+        value = getattr(party, name)
+        if name not in names or not value:
+            continue
+        other = selectors.party_duplicates(
+            organisation=party.organisation, exclude=party, **{name: value}
+        ).first()
+        if other is not None:
+            errors[name] = _duplicate(
+                _("Party #%(id)s already has this value.") % {"id": other.pk}, other
+            )
+    return errors
+
+
+def _contact_person_duplicates(
+    person: ContactPerson, names: list[str]
+) -> dict[str, ValidationError]:
+    errors = {}
+    for kind, columns in (("email", EMAIL_FIELDS), ("phone", PHONE_FIELDS)):
+        for name in columns:
+            value = getattr(person, name)
+            if name not in names or not value:
+                continue
+            other = selectors.contact_person_duplicates(
+                organisation=person.organisation, exclude=person, **{kind: value}
+            ).first()
+            if other is not None:
+                errors[name] = _duplicate(
+                    _("Contact person #%(id)s of party #%(party)s already has this value.")
+                    % {"id": other.pk, "party": other.party_id},
+                    other,
+                )
+    return errors
+
+
+@transaction.atomic
+def party_create(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    kind: str,
+    allow_duplicate: bool = False,
+    **fields: Any,
+) -> Party:
+    """Create a company or an individual (who gets their own data subject)."""
+    check_names(fields, PARTY_FIELDS, "party_create")
+    party = Party(organisation=organisation, kind=kind, **fields)
+    _role_dates(party)
+    validate(party)
+    names = ["kind", *filled(party, PARTY_FIELDS)]
+    if not allow_duplicate:
+        raise_if(_party_duplicates(party, names))
+    if party.kind == PartyKind.INDIVIDUAL:
+        party.data_subject = subject_create(organisation=organisation)
+    party.save()
+    audit(actor=actor, action=Action.CREATE, instance=party, fields=names)
+    return party
+
+
+@transaction.atomic
+def party_update(
+    *, actor: Actor, party: Party, allow_duplicate: bool = False, **changes: Any
+) -> Party:
+    """Change some fields of a party; a company stays a company, an individual an individual."""
+    if "kind" in changes and changes.pop("kind") != party.kind:
+        raise ValidationError(
+            {"kind": _("A company cannot become an individual, nor the reverse.")},
+            code="kind",
+        )
+    check_names(changes, PARTY_FIELDS, "party_update")
+    locked = Party.objects.of(party.organisation_id).select_for_update().get(pk=party.pk)
+    before = snapshot(locked, PARTY_FIELDS)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    _role_dates(locked)
+    validate(locked)
+    names = changed(locked, before)
+    if not names:
+        return locked
+    if not allow_duplicate:
+        raise_if(_party_duplicates(locked, names))
+    locked.save()
+    audit(actor=actor, action=Action.UPDATE, instance=locked, fields=names)
+    return locked
+
+
+@transaction.atomic
+def contact_person_create(
+    *, actor: Actor, party: Party, allow_duplicate: bool = False, **fields: Any
+) -> ContactPerson:
+    """Add a contact person (their own data subject) to a company party."""
+    check_names(fields, CONTACT_PERSON_FIELDS, "contact_person_create")
+    person = ContactPerson(organisation_id=party.organisation_id, party=party, **fields)
+    validate(person)
+    names = filled(person, CONTACT_PERSON_FIELDS)
+    if not allow_duplicate:
+        raise_if(_contact_person_duplicates(person, names))
+    person.data_subject = subject_create(organisation=party.organisation)
+    person.save()
+    audit(actor=actor, action=Action.CREATE, instance=person, fields=["party", *names])
+    return person
+
+
+@transaction.atomic
+def contact_person_update(
+    *, actor: Actor, contact_person: ContactPerson, allow_duplicate: bool = False, **changes: Any
+) -> ContactPerson:
+    check_names(changes, CONTACT_PERSON_FIELDS, "contact_person_update")
+    locked = (
+        ContactPerson.objects.of(contact_person.organisation_id)
+        .select_for_update()
+        .get(pk=contact_person.pk)
+    )
+    before = snapshot(locked, CONTACT_PERSON_FIELDS)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    validate(locked)
+    names = changed(locked, before)
+    if not names:
+        return locked
+    if not allow_duplicate:
+        raise_if(_contact_person_duplicates(locked, names))
+    locked.save()
+    audit(actor=actor, action=Action.UPDATE, instance=locked, fields=names)
+    return locked

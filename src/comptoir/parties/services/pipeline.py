@@ -1,0 +1,221 @@
+"""Pipeline stages (per organisation) and opportunities moving through them."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from comptoir.audit.models import Action
+from comptoir.audit.services import Actor, audit_record
+from comptoir.parties.models import Opportunity, Party, PipelineStage
+from comptoir.parties.models.pipeline import to_cents
+from comptoir.parties.services.common import (
+    audit,
+    changed,
+    check_names,
+    snapshot,
+    validate,
+)
+from comptoir.tenancy.models import Membership, Organisation
+
+STAGE_FIELDS = frozenset({"name", "position", "probability", "is_won", "is_lost"})
+OPPORTUNITY_FIELDS = frozenset({"title", "amount", "probability", "expected_close_on", "owner"})
+
+
+def default_stages() -> list[tuple[str, int, bool, bool]]:
+    """(name, probability, won, lost), named in the active language."""
+    return [
+        (_("Qualification"), 10, False, False),
+        (_("Needs analysis"), 25, False, False),
+        (_("Proposal"), 50, False, False),
+        (_("Negotiation"), 75, False, False),
+        (_("Won"), 100, True, False),
+        (_("Lost"), 0, False, True),
+    ]
+
+
+def money(value: Any, field: str = "amount") -> Decimal:
+    """A Decimal to the cent (ROUND_HALF_UP); a float is refused, never rounded blindly."""
+    if isinstance(value, float | bool):
+        raise ValidationError({field: _("Give an amount as a decimal, not a float.")})
+    try:
+        amount = Decimal(str(value).strip().replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        raise ValidationError({field: _("Enter an amount.")}, code="invalid") from None
+    if not amount.is_finite():
+        raise ValidationError({field: _("Enter an amount.")}, code="invalid")
+    return to_cents(amount)
+
+
+def _lock_organisation(organisation: Organisation) -> None:
+    """Serialise the first-use setup of an organisation's stages."""
+    list(Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list("pk"))
+
+
+def _name_taken(stage: PipelineStage) -> dict[str, ValidationError]:
+    others = PipelineStage.objects.of(stage.organisation_id).filter(name=stage.name)
+    if stage.pk is not None:
+        others = others.exclude(pk=stage.pk)
+    if others.exists():
+        return {"name": ValidationError(_("A stage already has this name."), code="unique")}
+    return {}
+
+
+@transaction.atomic
+def pipeline_stages_ensure(*, actor: Actor, organisation: Organisation) -> list[PipelineStage]:
+    """The organisation's stages, the default set created (and audited once) on first use."""
+    _lock_organisation(organisation)
+    stages = list(PipelineStage.objects.of(organisation).order_by("position", "pk"))
+    if stages:
+        return stages
+    stages = [
+        PipelineStage(
+            organisation=organisation,
+            name=name,
+            position=(index + 1) * 10,
+            probability=probability,
+            is_won=won,
+            is_lost=lost,
+        )
+        for index, (name, probability, won, lost) in enumerate(default_stages())
+    ]
+    PipelineStage.objects.of(organisation).bulk_create(stages)
+    stages = list(PipelineStage.objects.of(organisation).order_by("position", "pk"))
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        organisation_id=organisation.pk,
+        object_type=PipelineStage._meta.label_lower,
+        object_id=",".join(str(stage.pk) for stage in stages),
+        fields=sorted(STAGE_FIELDS),
+    )
+    return stages
+
+
+@transaction.atomic
+def pipeline_stage_create(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    name: str,
+    probability: int,
+    position: int | None = None,
+    is_won: bool = False,
+    is_lost: bool = False,
+) -> PipelineStage:
+    """Add a stage (after the last one unless ``position`` says where)."""
+    pipeline_stages_ensure(actor=actor, organisation=organisation)
+    if position is None:
+        last = PipelineStage.objects.of(organisation).order_by("-position").first()
+        position = (last.position if last else 0) + 10
+    stage = PipelineStage(
+        organisation=organisation,
+        name=name.strip(),
+        position=position,
+        probability=probability,
+        is_won=is_won,
+        is_lost=is_lost,
+    )
+    validate(stage, more=_name_taken(stage))
+    stage.save()
+    audit(actor=actor, action=Action.CREATE, instance=stage, fields=STAGE_FIELDS)
+    return stage
+
+
+@transaction.atomic
+def pipeline_stage_update(*, actor: Actor, stage: PipelineStage, **changes: Any) -> PipelineStage:
+    check_names(changes, STAGE_FIELDS, "pipeline_stage_update")
+    locked = PipelineStage.objects.of(stage.organisation_id).select_for_update().get(pk=stage.pk)
+    before = snapshot(locked, STAGE_FIELDS)
+    for name, value in changes.items():
+        setattr(locked, name, value.strip() if name == "name" else value)
+    validate(locked, more=_name_taken(locked))
+    names = changed(locked, before)
+    if names:
+        locked.save(update_fields=names)
+        audit(actor=actor, action=Action.UPDATE, instance=locked, fields=names)
+    return locked
+
+
+@transaction.atomic
+def opportunity_create(
+    *,
+    actor: Actor,
+    party: Party,
+    title: str,
+    amount: Any,
+    stage: PipelineStage | None = None,
+    probability: int | None = None,
+    expected_close_on: date | None = None,
+    owner: Membership | None = None,
+) -> Opportunity:
+    """An opportunity in ``stage`` (default: the first open one), at the stage's
+    probability unless one is given; the amount is quantised to the cent."""
+    stages = pipeline_stages_ensure(actor=actor, organisation=party.organisation)
+    if stage is None:
+        stage = next(s for s in stages if not s.is_closed)
+    opportunity = Opportunity(
+        organisation_id=party.organisation_id,
+        party=party,
+        title=title.strip(),
+        amount=money(amount),
+        stage=stage,
+        probability=stage.probability if probability is None else probability,
+        expected_close_on=expected_close_on,
+        owner=owner,
+    )
+    validate(opportunity)
+    opportunity.save()
+    names = ["party", "title", "amount", "stage", "probability"]
+    names += [n for n in ("expected_close_on", "owner") if getattr(opportunity, n) is not None]
+    audit(actor=actor, action=Action.CREATE, instance=opportunity, fields=names)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_update(*, actor: Actor, opportunity: Opportunity, **changes: Any) -> Opportunity:
+    check_names(changes, OPPORTUNITY_FIELDS, "opportunity_update")
+    if "amount" in changes:
+        changes["amount"] = money(changes["amount"])
+    locked = (
+        Opportunity.objects.of(opportunity.organisation_id)
+        .select_for_update()
+        .get(pk=opportunity.pk)
+    )
+    before = snapshot(locked, OPPORTUNITY_FIELDS)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    validate(locked)
+    names = changed(locked, before)
+    if names:
+        locked.save(update_fields=[*names, "updated_at"])
+        audit(actor=actor, action=Action.UPDATE, instance=locked, fields=names)
+    return locked
+
+
+@transaction.atomic
+def opportunity_move(
+    *,
+    actor: Actor,
+    opportunity: Opportunity,
+    stage: PipelineStage,
+    probability: int | None = None,
+) -> Opportunity:
+    """Move to another stage; the probability becomes the stage's unless one is given."""
+    locked = (
+        Opportunity.objects.of(opportunity.organisation_id)
+        .select_for_update()
+        .get(pk=opportunity.pk)
+    )
+    before = snapshot(locked, ["stage", "probability"])
+    locked.stage = stage
+    locked.probability = stage.probability if probability is None else probability
+    validate(locked)
+    names = changed(locked, before)
+    if names:
+        locked.save(update_fields=[*names, "updated_at"])
+        audit(actor=actor, action=Action.UPDATE, instance=locked, fields=names)
+    return locked

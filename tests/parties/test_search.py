@@ -1,0 +1,157 @@
+"""Finding parties: lists with filters, exact search without decrypting, prefix search;
+never another organisation's."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from faker import Faker
+
+from comptoir.ops.demo import fake_siren
+from comptoir.parties import selectors, services
+from comptoir.parties.models import Origin, Party, PartyKind
+from comptoir.privacy import crypto
+from comptoir.tenancy.models import Membership
+
+fr = Faker("fr_FR")
+
+
+@pytest.fixture
+def twins(world, make_company, make_contact):
+    """The same person (same email and phone) at a company of org A and one of org B."""
+    a = make_company(world.org_a, company_name="Atelier Durand")
+    b = make_company(world.org_b, company_name="Atelier Durand BV")
+    for company in (a, b):
+        make_contact(company, email="jean.dupont@example.fr", mobile="+33 6 12 34 56 78")
+    return a, b
+
+
+def test_org_a_never_sees_org_b_s_parties(world, twins):
+    a, b = twins
+    for organisation, own in ((world.org_a, a), (world.org_b, b)):
+        assert list(selectors.party_list(organisation=organisation)) == [own]
+        found = selectors.party_search_exact(
+            organisation=organisation, email="jean.dupont@example.fr"
+        )
+        assert list(found) == [own]
+        assert list(selectors.party_search_prefix(organisation=organisation, prefix="atelier")) == [
+            own
+        ]
+    with pytest.raises(Party.DoesNotExist):
+        selectors.party_get(organisation=world.org_a, party_id=b.pk)
+    with pytest.raises(Party.DoesNotExist):
+        selectors.party_detail(organisation=world.org_a, party_id=b.pk)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"email": "Jean.Dupont@Example.FR"},
+        {"phone": "06 12 34 56 78"},
+        {"phone": "+33612345678"},
+        {"phone": "0033 6 12 34 56 78"},
+    ],
+)
+def test_exact_search_by_email_or_phone_in_any_spelling(world, twins, query):
+    assert list(selectors.party_search_exact(organisation=world.org_a, **query)) == [twins[0]]
+
+
+def test_exact_search_never_decrypts(world, twins, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a search decrypted a value")
+
+    monkeypatch.setattr(crypto, "open_sealed", refuse)
+    with CaptureQueriesContext(connection) as queries:
+        found = list(
+            selectors.party_search_exact(organisation=world.org_a, email="jean.dupont@example.fr")
+        )
+    assert [p.company_name for p in found] == ["Atelier Durand"]
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "email_index" in sql and "LIKE" not in sql.upper()
+
+
+def test_an_individual_is_found_by_its_own_email_and_phone(world, actor):
+    person = services.party_create(
+        actor=actor,
+        organisation=world.org_a,
+        kind=PartyKind.INDIVIDUAL,
+        family_name="Lefebvre",
+        email="c.lefebvre@example.test",
+        phone="01 45 67 89 10",
+    )
+    assert list(
+        selectors.party_search_exact(organisation=world.org_a, email="C.Lefebvre@example.TEST")
+    ) == [person]
+    assert list(selectors.party_search_exact(organisation=world.org_a, phone="+33145678910")) == [
+        person
+    ]
+    assert list(selectors.party_duplicates(organisation=world.org_a, phone="0145678910")) == [
+        person
+    ]
+
+
+def test_exact_search_by_siren_siret_or_enterprise_number(world, make_company):
+    siren = fake_siren(fr)
+    company = make_company(siren=siren)
+    make_company()
+    spaced = f"{siren[:3]} {siren[3:6]} {siren[6:]}"
+    assert list(selectors.party_search_exact(organisation=world.org_a, siren=spaced)) == [company]
+    assert list(selectors.party_search_exact(organisation=world.org_a, siren=siren + "00017")) == [
+        company
+    ]
+    belgian = make_company(world.org_b, enterprise_number="0403.170.701")
+    found = selectors.party_search_exact(organisation=world.org_b, enterprise_number="BE0403170701")
+    assert list(found) == [belgian]
+
+
+def test_a_search_with_nothing_searchable_finds_nothing(world, twins):
+    assert not selectors.party_search_exact(organisation=world.org_a).exists()
+    assert not selectors.party_search_exact(organisation=world.org_a, email="not an email").exists()
+    assert not selectors.party_search_prefix(organisation=world.org_a, prefix="  ").exists()
+
+
+def test_prefix_search_ignores_case_and_accents(world, make_company):
+    make_company(company_name="Électricité Martin")
+    make_company(company_name="Électronique Perrin")
+    make_company(company_name="Boulangerie Martin")
+    names = lambda prefix: [  # noqa: E731
+        p.company_name
+        for p in selectors.party_search_prefix(organisation=world.org_a, prefix=prefix)
+    ]
+    assert names("elec") == ["Électricité Martin", "Électronique Perrin"]
+    assert names("ÉLECTRICITÉ") == ["Électricité Martin"]
+    assert names("Martin") == []  # a prefix, not a substring
+
+
+def test_a_company_with_the_same_siren_is_a_duplicate(world, make_company, actor):
+    siren = fake_siren(fr)
+    original = make_company(siren=siren)
+    with pytest.raises(ValidationError) as caught:
+        make_company(siren=f"{siren[:3]} {siren[3:6]} {siren[6:]}")
+    assert "siren" in caught.value.message_dict
+    assert list(selectors.party_duplicates(organisation=world.org_a, siren=siren)) == [original]
+    assert make_company(siren=siren, allow_duplicate=True).siren == siren
+    elsewhere = services.party_create(  # the same company, as another tenant's client
+        actor=actor, organisation=world.org_b, kind=PartyKind.COMPANY, company_name="X", siren=siren
+    )
+    assert elsewhere.siren == siren
+
+
+def test_party_list_filters_by_role_origin_sales_rep_and_kind(world, make_company, actor):
+    rep = Membership.objects.of(world.org_a).get(user=world.member("sales"))
+    client = make_company(company_name="A client", is_client=True, origin=Origin.PARTNER)
+    supplier = make_company(
+        company_name="B supplier", is_prospect=False, is_supplier=True, sales_rep=rep
+    )
+    prospect = make_company(company_name="C prospect", origin=Origin.WEBSITE_FORM)
+    individual = services.party_create(
+        actor=actor, organisation=world.org_a, kind=PartyKind.INDIVIDUAL, family_name="Roux"
+    )
+    listed = lambda **filters: list(selectors.party_list(organisation=world.org_a, **filters))  # noqa: E731
+    assert listed(role="client") == [client]
+    assert listed(role="supplier") == [supplier]
+    assert listed(role="prospect") == [individual, client, prospect]  # ordered by name key, then id
+    assert listed(origin=Origin.WEBSITE_FORM) == [prospect]
+    assert listed(sales_rep=rep) == [supplier]
+    assert listed(kind=PartyKind.INDIVIDUAL) == [individual]
+    assert selectors.party_list(organisation=world.org_a).ordered
