@@ -198,8 +198,18 @@ def key_version(organisation_id: int, version: int, kind: str = KeyKind.DATA) ->
     return _unwrapped_org_key(row)
 
 
+INDEX_KEY_VERSION = 1  # index keys are never rotated
+
+
 def index_key(organisation_id: int) -> Key:
-    """The blind-index key: never rotated with the data keys, so indexes stay valid."""
+    """The blind-index key: never rotated with the data keys, so indexes stay valid.
+
+    Answered from the process's cache once known: every search and every save
+    of a searchable field needs it, and a query each time would cost more than
+    the search itself (bench/lookup.py)."""
+    cached = _organisation_keys.get((organisation_id, KeyKind.INDEX, INDEX_KEY_VERSION))
+    if cached is not None:
+        return cached
     return current_key(organisation_id, KeyKind.INDEX)[1]
 
 
@@ -228,6 +238,26 @@ def subject_create(*, organisation) -> DataSubject:
     )
     subject.save()
     return subject
+
+
+def subjects_create(*, organisation, count: int) -> list[DataSubject]:
+    """``count`` new data subjects in one insert (an import's batch), as ``subject_create``."""
+    version, org_key = current_key(organisation.pk)
+    aead = org_key.aead()
+    subjects = []
+    fresh = []
+    for _ in range(count):
+        subject = DataSubject(organisation=organisation, wrapped_by=version)
+        material = os.urandom(KEY_BYTES)
+        subject.wrapped_key = _wrap(aead, material, _subject_ad(organisation.pk, subject.uuid))
+        subjects.append(subject)
+        fresh.append((subject.wrapped_key, Key(material, f"subject {subject.uuid}")))
+    subjects = DataSubject.objects.of(organisation).bulk_create(subjects)
+    # The batch encrypts under these keys next: spare it one unwrap per person.
+    # (A rollback leaves keys cached under wrapped bytes no row holds: harmless.)
+    for wrapped, key in fresh:
+        _subject_keys.put(wrapped, key)
+    return subjects
 
 
 def subject_key(subject: DataSubject) -> Key:
