@@ -9,19 +9,43 @@ were."""
 import re
 
 import pytest
+from faker import Faker
 
 from comptoir.accounts.models import ApiToken
 from comptoir.audit.models import AuditEvent
+from comptoir.audit.services import Actor
+from comptoir.ops.demo import fake_be_enterprise_number
+from comptoir.parties import services as parties
+from comptoir.parties.models import (
+    ContactPerson,
+    Interaction,
+    Opportunity,
+    Party,
+    PartyKind,
+    PipelineStage,
+)
 from comptoir.tenancy.models import Membership
 from tests.conftest import ApiClient, make_token
+
+be = Faker("nl_BE")
 
 # The objects of organisation B that each path parameter can name.
 OBJECTS_OF_B = {
     "member_id": lambda world: Membership.objects.of(world.org_b).get().pk,
     "token_id": lambda world: ApiToken.objects.of(world.org_b).first().pk,
     "event_id": lambda world: AuditEvent.objects.filter(organisation_id=world.org_b.pk).first().pk,
+    "party_id": lambda world: Party.objects.of(world.org_b).get().pk,
+    "contact_person_id": lambda world: ContactPerson.objects.of(world.org_b).get().pk,
+    "stage_id": lambda world: PipelineStage.objects.of(world.org_b).first().pk,
+    "opportunity_id": lambda world: Opportunity.objects.of(world.org_b).get().pk,
 }
 BODIES = {"patch": {"role": "sales"}, "put": {}, "post": {}}
+# Valid bodies where {} would be refused (422) before the object is looked up.
+ROUTE_BODIES = {
+    ("post", "/api/parties/{party_id}/contact-persons"): {"family_name": "Martin"},
+    ("post", "/api/parties/{party_id}/interactions"): {"kind": "call", "direction": "inbound"},
+    ("post", "/api/opportunities/{opportunity_id}/move"): {"stage_id": 1},
+}
 
 
 def object_routes(client) -> list[tuple[str, str, str]]:
@@ -39,6 +63,23 @@ def object_routes(client) -> list[tuple[str, str, str]]:
 def owner_a_and_b_data(world):
     # organisation B has a token and journal events of its own
     make_token(world.owner_b, world.org_b)
+    # and a company with a contact person, an interaction and an opportunity
+    actor = Actor.user(world.owner_b.pk)
+    company = parties.party_create(
+        actor=actor,
+        organisation=world.org_b,
+        kind=PartyKind.COMPANY,
+        country="BE",
+        company_name=be.company(),
+        enterprise_number=fake_be_enterprise_number(be),
+    )
+    person = parties.contact_person_create(
+        actor=actor, party=company, family_name=be.last_name(), email=be.email()
+    )
+    parties.interaction_record(
+        actor=actor, party=company, contact_person=person, kind="call", direction="inbound"
+    )
+    parties.opportunity_create(actor=actor, party=company, title=be.bs(), amount="1200.00")
     owner_a = ApiClient(make_token(world.member("owner"), world.org_a))
     return owner_a
 
@@ -56,22 +97,34 @@ def test_owner_of_a_gets_404_for_every_object_of_b(world, owner_a_and_b_data):
         "memberships": list(Membership.objects.of(world.org_b).values()),
         "tokens": list(ApiToken.objects.of(world.org_b).values()),
         "events": AuditEvent.objects.filter(organisation_id=world.org_b.pk).count(),
+        **parties_of_b(world),
     }
     checked = []
     for method, path, param in routes:
         object_id = OBJECTS_OF_B[param](world)
         url = "/api" + path.removeprefix("/api").replace("{" + param + "}", str(object_id))
-        response = api.request(method.upper(), url, json=BODIES.get(method))
+        body = ROUTE_BODIES.get((method, path), BODIES.get(method))
+        response = api.request(method.upper(), url, json=body)
         assert response.status_code == 404, (method, path, response.status_code)
         assert response.json() == {"detail": "Not found.", "errors": []}
         checked.append((method, path))
-    assert len(checked) == len(routes) >= 6
+    assert len(checked) == len(routes) >= 19
     after = {
         "memberships": list(Membership.objects.of(world.org_b).values()),
         "tokens": list(ApiToken.objects.of(world.org_b).values()),
         "events": AuditEvent.objects.filter(organisation_id=world.org_b.pk).count(),
+        **parties_of_b(world),
     }
     assert after == before
+
+
+def parties_of_b(world) -> dict:
+    """Organisation B's parties rows, as stored (encrypted values stay sealed bytes)."""
+    models = (Party, ContactPerson, Interaction, PipelineStage, Opportunity)
+    return {
+        model.__name__: list(model.objects.of(world.org_b).order_by("pk").values_list())
+        for model in models
+    }
 
 
 def test_lists_show_only_own_organisation(world, api_as):

@@ -11,16 +11,24 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer cpt_...``: the token says who and for which organisation.
 
-    A read token, or a read-only role, may only read.
+    A read token, or a read-only role, may only read. ``reads_only=True`` marks
+    an operation that reads whatever its method: a search sent by POST so that
+    the personal data it looks for stays out of the URL.
     """
+
+    def __init__(self, *, reads_only: bool = False):
+        super().__init__()
+        self.reads_only = reads_only
 
     def authenticate(self, request: HttpRequest, token: str):
         found = token_authenticate(token)
         if found is None:
             return None
         api_token, membership = found
-        if request.method not in SAFE_METHODS and (
-            not api_token.can_write or membership.role in READ_ONLY_ROLES
+        if (
+            not self.reads_only
+            and request.method not in SAFE_METHODS
+            and (not api_token.can_write or membership.role in READ_ONLY_ROLES)
         ):
             raise HttpError(403, "This token may only read.")
         token_mark_used(api_token)
