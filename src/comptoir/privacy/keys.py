@@ -13,9 +13,11 @@ Keys never appear in reprs, logs or exception messages: ``Key`` shows its
 label only.
 """
 
+import contextvars
 import os
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -171,8 +173,40 @@ def _current_row(organisation_id: int, kind: str) -> OrganisationKey | None:
     )
 
 
+# Set by ``current_keys_pinned``: (organisation, kind) -> (version, key) for one block.
+_pinned: contextvars.ContextVar[dict | None] = contextvars.ContextVar("pinned_keys", default=None)
+
+
+@contextmanager
+def current_keys_pinned():
+    """Within the block, ``current_key`` queries each (organisation, kind) once.
+
+    For one transaction writing many values (an import's batch): without it,
+    every value encrypted under the organisation key costs a query. A rotation
+    committed during the block is seen by the next block, as a rotation
+    committed during a single save is seen by the next save; values sealed
+    under the previous version stay readable (retired keys are kept) and
+    ``keys rotate --resume`` re-encrypts them.
+    """
+    token = _pinned.set({})
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
 def current_key(organisation_id: int, kind: str = KeyKind.DATA) -> tuple[int, Key]:
     """The organisation's current key of a kind, created on first use: (version, key)."""
+    pinned = _pinned.get()
+    if pinned is not None and (organisation_id, str(kind)) in pinned:
+        return pinned[(organisation_id, str(kind))]
+    found = _current_key(organisation_id, kind)
+    if pinned is not None:
+        pinned[(organisation_id, str(kind))] = found
+    return found
+
+
+def _current_key(organisation_id: int, kind: str) -> tuple[int, Key]:
     row = _current_row(organisation_id, kind)
     if row is None:
         try:

@@ -1,3 +1,4 @@
+from comptoir.parties.importing.models import ImportJob, ImportStatus
 from comptoir.parties.models.choices import (
     Channel,
     Civility,
@@ -21,6 +22,8 @@ __all__ = [
     "ContactStatus",
     "Country",
     "Direction",
+    "ImportJob",
+    "ImportStatus",
     "Interaction",
     "InteractionKind",
     "Opportunity",

@@ -8,8 +8,10 @@ one audit record naming the fields it set, never their values.
 from comptoir.parties.services.interactions import interaction_record
 from comptoir.parties.services.parties import (
     contact_person_create,
+    contact_person_prepare,
     contact_person_update,
     party_create,
+    party_prepare,
     party_update,
 )
 from comptoir.parties.services.pipeline import (
@@ -24,6 +26,7 @@ from comptoir.parties.services.pipeline import (
 
 __all__ = [
     "contact_person_create",
+    "contact_person_prepare",
     "contact_person_update",
     "interaction_record",
     "money",
@@ -31,6 +34,7 @@ __all__ = [
     "opportunity_move",
     "opportunity_update",
     "party_create",
+    "party_prepare",
     "party_update",
     "pipeline_stage_create",
     "pipeline_stage_update",

@@ -19,6 +19,7 @@ from comptoir.audit.models import Action
 from comptoir.audit.services import Actor
 from comptoir.parties import selectors
 from comptoir.parties.models import ContactPerson, Party, PartyKind
+from comptoir.parties.models.parties import company_name_key
 from comptoir.parties.models.people import EMAIL_FIELDS, PHONE_FIELDS
 from comptoir.parties.services.common import (
     audit,
@@ -136,6 +137,37 @@ def _contact_person_duplicates(
     return errors
 
 
+def party_prepare(*, organisation: Organisation, kind: str, **fields: Any) -> Party:
+    """A validated, unsaved party: what ``party_create`` checks before it writes.
+
+    The importer builds its batches with it (and ``bulk_create``), so an
+    imported row passes exactly the rules of a party created by hand. The
+    uniqueness of the fresh ``row_uuid`` (a random UUID) and the existence of
+    the ``organisation`` the caller hands over are not queried.
+    """
+    check_names(fields, PARTY_FIELDS, "party_create")
+    party = Party(organisation=organisation, kind=kind, **fields)
+    _role_dates(party)
+    validate(party, exclude=["row_uuid", "organisation"])
+    party.company_name_key = company_name_key(party.company_name)
+    return party
+
+
+def contact_person_prepare(*, party: Party, **fields: Any) -> ContactPerson:
+    """A validated, unsaved contact person of ``party`` (which may be unsaved itself:
+    an imported company and its contact person are written in the same batch)."""
+    check_names(fields, CONTACT_PERSON_FIELDS, "contact_person_create")
+    person = ContactPerson(organisation_id=party.organisation_id, party=party, **fields)
+    person.organisation = party.organisation
+    exclude = (
+        ["row_uuid", "organisation"]
+        if party.pk is not None
+        else ["row_uuid", "organisation", "party"]
+    )
+    validate(person, exclude=exclude)
+    return person
+
+
 @transaction.atomic
 def party_create(
     *,
@@ -146,10 +178,7 @@ def party_create(
     **fields: Any,
 ) -> Party:
     """Create a company or an individual (who gets their own data subject)."""
-    check_names(fields, PARTY_FIELDS, "party_create")
-    party = Party(organisation=organisation, kind=kind, **fields)
-    _role_dates(party)
-    validate(party)
+    party = party_prepare(organisation=organisation, kind=kind, **fields)
     names = ["kind", *filled(party, PARTY_FIELDS)]
     if not allow_duplicate:
         raise_if(_party_duplicates(party, names))
@@ -192,9 +221,7 @@ def contact_person_create(
     *, actor: Actor, party: Party, allow_duplicate: bool = False, **fields: Any
 ) -> ContactPerson:
     """Add a contact person (their own data subject) to a company party."""
-    check_names(fields, CONTACT_PERSON_FIELDS, "contact_person_create")
-    person = ContactPerson(organisation_id=party.organisation_id, party=party, **fields)
-    validate(person)
+    person = contact_person_prepare(party=party, **fields)
     names = filled(person, CONTACT_PERSON_FIELDS)
     if not allow_duplicate:
         raise_if(_contact_person_duplicates(person, names))

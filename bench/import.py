@@ -1,0 +1,228 @@
+"""A 100,000-row CSV import end to end, against a raw plaintext insert of the same rows.
+
+Builds, in a fresh temporary COMPTOIR_VAR_DIR (SQLite, WAL), one organisation,
+then generates a CSV file (French headers, ``;``, UTF-8) of generated people,
+no real ones: names drawn from short lists, unique emails
+(``given.family.n@exampleK.test``), unique French mobile numbers and, on
+company rows, unique valid SIRENs. Two rows in three are individuals (name,
+email, phone, postal code, city); one in three is a company (name, SIREN)
+with one contact person (name, email, phone, job title).
+
+* **import** (Comptoir): ``import_job_create`` (reads and stores the file in
+  ``default_storage``) then ``import_job_run``, as the ``comptoir import
+  parties`` command and the UI's task do: every row validated by the parties
+  services, duplicate checks per batch through the blind indexes, every
+  personal value encrypted with AES-256-GCM under the person's own key (one
+  data subject and key per person), blind indexes computed, one audit record
+  per batch and model, job progress committed with each batch of 1,000 rows;
+* **raw** (the baseline): the same file parsed with ``csv.reader`` and its rows
+  inserted in plaintext with one ``executemany`` into a plain table of the
+  same columns, in one transaction, in the same database.
+
+The raw insert is timed before and after the import (median of the two), so
+machine noise affects both alike. ``ratio`` is import time / raw time.
+
+    .venv/bin/python bench/import.py            # full: 100,000 rows
+    .venv/bin/python bench/import.py --quick    # 5,000 rows, seconds
+
+The last line printed is one JSON object (../shared/BENCH.md): ``rows_per_s``,
+``raw_rows_per_s``, ``ratio`` and more.
+"""
+
+import argparse
+import csv
+import io
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+GIVEN = [
+    "Jérôme", "Élise", "Louis", "Chloé", "Hugo", "Inès", "Noé", "Zoé", "Arthur", "Léa",
+    "Gabriel", "Manon", "Jules", "Camille", "Adam", "Sarah", "Raphaël", "Jade", "Paul", "Lina",
+]  # fmt: skip
+FAMILY = [
+    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy",
+    "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux",
+]  # fmt: skip
+CITIES = [("75011", "Paris"), ("69003", "Lyon"), ("13001", "Marseille"), ("33000", "Bordeaux")]
+TITLES = ["Gérant", "Directrice commerciale", "Acheteur", "Comptable"]
+HEADERS = [
+    "Raison sociale", "SIREN", "Prénom", "Nom", "Courriel", "Téléphone", "Fonction",
+    "Code postal", "Ville",
+]  # fmt: skip
+TARGET_ROWS_PER_S = 20_000
+TARGET_RATIO = 3
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def siren_of(n: int) -> str:
+    from stdnum import luhn
+
+    body = f"{n:08d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def generate(rows: int) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(HEADERS)
+    for n in range(rows):
+        given, family = GIVEN[n % len(GIVEN)], FAMILY[(n // len(GIVEN)) % len(FAMILY)]
+        email = f"{given.lower()}.{family.lower()}.{n}@example{n % 97}.test"
+        email = email.encode("ascii", "ignore").decode()
+        phone = f"06{n:08d}"
+        postal_code, city = CITIES[n % len(CITIES)]
+        if n % 3 == 2:
+            writer.writerow(
+                [f"Société {n}", siren_of(10_000_000 + n), given, family, email, phone,
+                 TITLES[n % len(TITLES)], "", ""]
+            )  # fmt: skip
+        else:
+            writer.writerow(["", "", given, family, email, phone, "", postal_code, city])
+    return out.getvalue().encode()
+
+
+def setup_django(var_dir: Path) -> None:
+    for name in [k for k in os.environ if k.startswith("COMPTOIR_")]:
+        del os.environ[name]
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="comptoir.settings",
+        COMPTOIR_VAR_DIR=str(var_dir),
+        COMPTOIR_DEBUG="false",
+        COMPTOIR_LOG_LEVEL="WARNING",
+    )
+    import django
+
+    django.setup()
+
+
+def make_organisation():
+    from datetime import date
+
+    from comptoir.accounts.services import user_create
+    from comptoir.audit.services import Actor
+    from comptoir.tenancy.services import organisation_create
+
+    system = Actor.system()
+    owner = user_create(actor=system, email="owner@bench.comptoir.test", password=None)
+    return organisation_create(
+        actor=system,
+        owner=owner,
+        legal_name="Banc d'essai SAS",
+        legal_form="SAS",
+        country="FR",
+        siren=siren_of(73282932),
+        address_line="1 rue du Banc",
+        postal_code="75001",
+        city="Paris",
+        privacy_contact_name="DPO",
+        privacy_contact_email="dpo@bench.comptoir.test",
+        subscription_start=date.today(),
+    )
+
+
+def raw_insert(data: bytes, table: str) -> float:
+    """Parse the file and insert its rows in plaintext, one executemany, one transaction."""
+    from django.db import connection, transaction
+
+    columns = ", ".join(f"c{i}" for i in range(len(HEADERS)))
+    marks = ", ".join(["%s"] * len(HEADERS))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608 (a constant name)
+        cursor.execute(
+            f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, "  # noqa: S608
+            + ", ".join(f"c{i} TEXT NOT NULL" for i in range(len(HEADERS)))
+            + ")"
+        )
+    started = time.perf_counter()
+    reader = csv.reader(io.StringIO(data.decode("utf-8")), delimiter=";")
+    next(reader)
+    rows = [tuple(row) for row in reader]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
+            rows,
+        )
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="5,000 rows, for CI")
+    parser.add_argument("--rows", type=int, help="rows in the file (default 100,000)")
+    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary var dir")
+    args = parser.parse_args()
+    rows = args.rows or (5_000 if args.quick else 100_000)
+    if not 100 <= rows <= 1_000_000:
+        raise SystemExit("keep it bounded: 100 <= rows <= 1,000,000")
+
+    var_dir = Path(tempfile.mkdtemp(prefix="comptoir-bench-import-"))
+    try:
+        setup_django(var_dir)
+        from django.core.management import call_command
+
+        from comptoir.parties.importing import services
+        from comptoir.parties.models import ContactPerson, Party
+
+        log(f"migrating a fresh database under {var_dir}")
+        call_command("migrate", interactive=False, verbosity=0)
+        organisation = make_organisation()
+        data = generate(rows)
+        log(f"generated a {rows:,}-row CSV ({len(data) / 1e6:.1f} MB)")
+
+        raw_before = raw_insert(data, "bench_raw_import")
+        log(f"raw insert: {raw_before:.2f} s")
+        started = time.perf_counter()
+        job = services.import_job_create(
+            organisation=organisation, data=data, batch_size=args.batch_size
+        )
+        job = services.import_job_run(job_id=job.pk)
+        import_s = time.perf_counter() - started
+        log(f"import: {import_s:.2f} s ({job.committed_batches} batches)")
+        raw_after = raw_insert(data, "bench_raw_import")
+        log(f"raw insert again: {raw_after:.2f} s")
+
+        parties = Party.objects.of(organisation).count()
+        contacts = ContactPerson.objects.of(organisation).count()
+        expected_contacts = rows // 3
+        if (job.rejected, parties, contacts) != (0, rows, expected_contacts):
+            raise SystemExit(
+                f"the import did not do its work: {job.rejected} rejected, "
+                f"{parties} parties, {contacts} contact persons"
+            )
+        raw_s = statistics.median([raw_before, raw_after])
+        result = {
+            "rows": rows,
+            "rows_per_s": round(rows / import_s),
+            "raw_rows_per_s": round(rows / raw_s),
+            "ratio": round(import_s / raw_s, 1),
+            "import_s": round(import_s, 2),
+            "raw_s": round(raw_s, 3),
+            "parties_created": job.parties_created,
+            "contacts_created": job.contacts_created,
+            "batches": job.committed_batches,
+            "database": "sqlite",
+            "target_rows_per_s": TARGET_ROWS_PER_S,
+            "target_ratio": TARGET_RATIO,
+            "meets_targets": rows / import_s >= TARGET_ROWS_PER_S
+            and import_s / raw_s <= TARGET_RATIO,
+        }
+        print(json.dumps(result))
+    finally:
+        if args.keep:
+            log(f"kept {var_dir}")
+        else:
+            shutil.rmtree(var_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
