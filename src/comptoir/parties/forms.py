@@ -1,0 +1,309 @@
+"""The UI's forms for parties, contact persons, interactions and the pipeline.
+
+Forms only parse what the browser sends; the rules (identifiers, duplicates,
+dates, who belongs to which organisation) live in the models and services,
+whose ``ValidationError`` the views map back onto these fields.
+"""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.parties.models import (
+    Channel,
+    ContactPerson,
+    Country,
+    Direction,
+    Interaction,
+    InteractionKind,
+    Origin,
+    Party,
+    PartyKind,
+    PartyRole,
+)
+from comptoir.tenancy import selectors as tenancy_selectors
+from comptoir.tenancy.models import Organisation
+
+# The same words as ``declare.SENSITIVE_DATA_WARNING``, here as a translatable literal.
+SENSITIVE_DATA_WARNING = _(
+    "Never write sensitive data here: health, religion, political opinions, union "
+    "membership, ethnic origin, sexual life, offences or convictions, or a social "
+    "security number (GDPR art. 9 and 10)."
+)
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.user.email
+
+
+def _members(organisation: Organisation):
+    return tenancy_selectors.membership_list(organisation=organisation)
+
+
+class FieldsetsMixin:
+    """``fieldsets``: (legend, field names) pairs, rendered as one <fieldset> each."""
+
+    fieldsets: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def grouped(self):
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.fieldsets
+        ]
+
+
+# Lists and search ----------------------------------------------------------
+class PartyFilterForm(forms.Form):
+    """The list's filters: in the URL, since none of them is personal data."""
+
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", _("All"))] + list(PartyRole.choices), required=False
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All"))] + list(PartyKind.choices), required=False
+    )
+    origin = forms.ChoiceField(
+        label=_("Origin"), choices=[("", _("All"))] + list(Origin.choices), required=False
+    )
+    sales_rep = MemberChoiceField(
+        label=_("Sales rep"), queryset=None, required=False, empty_label=_("All")
+    )
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sales_rep"].queryset = _members(organisation)
+
+
+class PartySearchForm(forms.Form):
+    """Exact search by email, phone or SIREN, prefix search by company name.
+
+    Sent by POST: an email or a phone number never goes into a URL (server
+    logs, browser history, the Referer header)."""
+
+    email = forms.CharField(label=_("Email"), required=False, max_length=254)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
+    siren = forms.CharField(label=_("SIREN or SIRET"), required=False, max_length=20)
+    company_name = forms.CharField(
+        label=_("Company name starts with"), required=False, max_length=200
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(name, "").strip() for name in self.fields):
+            raise forms.ValidationError(_("Give an email, a phone, a SIREN or a company name."))
+        return data
+
+
+# Parties -------------------------------------------------------------------
+# Three to a row: the three roles, then their dates.
+ROLE_FIELDS = (
+    "is_prospect",
+    "is_client",
+    "is_supplier",
+    "first_contact_on",
+    "client_since",
+    "client_ended_on",
+    "supplier_since",
+    "supplier_ended_on",
+)
+FOLLOW_UP_FIELDS = ("origin", "sales_rep")
+ADDRESS_FIELDS = (
+    "billing_street",
+    "billing_postal_code",
+    "billing_city",
+    "billing_country",
+    "delivery_street",
+    "delivery_postal_code",
+    "delivery_city",
+    "delivery_country",
+)
+COMPANY_FIELDS = (
+    "company_name",
+    "country",
+    "siren",
+    "siret",
+    "enterprise_number",
+    "vat_number",
+)
+INDIVIDUAL_FIELDS = ("civility", "given_names", "family_name", "email", "phone", "country")
+
+
+def _party_fields(names: tuple[str, ...]) -> dict[str, forms.Field]:
+    fields = forms.fields_for_model(
+        Party,
+        fields=names,
+        widgets={
+            **{name: DATE for name in ROLE_FIELDS if name.endswith(("_on", "_since"))},
+            "billing_street": forms.Textarea(attrs={"rows": 2}),
+            "delivery_street": forms.Textarea(attrs={"rows": 2}),
+        },
+        field_classes={"sales_rep": MemberChoiceField},
+    )
+    for name in ("billing_country", "delivery_country"):
+        if name in fields:
+            fields[name] = forms.ChoiceField(
+                label=fields[name].label,
+                choices=[("", "—")] + list(Country.choices),
+                required=False,
+            )
+    if "sales_rep" in fields:
+        fields["sales_rep"].empty_label = "—"
+    if "email" in fields:
+        fields["email"].widget.attrs["autocomplete"] = "off"
+    return fields
+
+
+class PartyForm(FieldsetsMixin, forms.Form):
+    kind: str = ""
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sales_rep"].queryset = _members(organisation)
+
+    @classmethod
+    def initial_from(cls, party: Party) -> dict:
+        initial = {}
+        for name in cls.base_fields:
+            field = party._meta.get_field(name)
+            initial[name] = getattr(party, field.attname if field.is_relation else name)
+        return initial
+
+
+class CompanyForm(PartyForm):
+    kind = PartyKind.COMPANY
+    fieldsets = (
+        (_("Company"), COMPANY_FIELDS),
+        (_("Roles"), ROLE_FIELDS),
+        (_("Follow-up"), FOLLOW_UP_FIELDS),
+        (_("Addresses"), ADDRESS_FIELDS),
+    )
+
+
+class IndividualForm(PartyForm):
+    kind = PartyKind.INDIVIDUAL
+    fieldsets = (
+        (_("Person"), INDIVIDUAL_FIELDS),
+        (_("Roles"), ROLE_FIELDS),
+        (_("Follow-up"), FOLLOW_UP_FIELDS),
+        (_("Addresses"), ADDRESS_FIELDS),
+    )
+
+
+CompanyForm.base_fields = _party_fields(
+    COMPANY_FIELDS + ROLE_FIELDS + FOLLOW_UP_FIELDS + ADDRESS_FIELDS
+)
+IndividualForm.base_fields = _party_fields(
+    INDIVIDUAL_FIELDS + ROLE_FIELDS + FOLLOW_UP_FIELDS + ADDRESS_FIELDS
+)
+
+
+# Contact persons -------------------------------------------------------------
+CONTACT_IDENTITY = ("civility", "given_names", "family_name", "birth_name", "usage_name")
+CONTACT_WORK = ("job_title", "contact_status", "preferred_channel")
+CONTACT_MEANS = ("email", "email_other", "phone", "mobile", "fax", "linkedin", "x_profile")
+
+
+class ContactPersonForm(FieldsetsMixin, forms.Form):
+    fieldsets = (
+        (_("Identity"), CONTACT_IDENTITY),
+        (_("Role in the company"), CONTACT_WORK),
+        (_("Contact details"), CONTACT_MEANS),
+        (_("Notes"), ("notes",)),
+    )
+
+    @classmethod
+    def initial_from(cls, person: ContactPerson) -> dict:
+        return {name: getattr(person, name) for name in cls.base_fields}
+
+
+ContactPersonForm.base_fields = forms.fields_for_model(
+    ContactPerson,
+    fields=CONTACT_IDENTITY + CONTACT_WORK + CONTACT_MEANS + ("notes",),
+    widgets={"notes": forms.Textarea(attrs={"rows": 4})},
+)
+ContactPersonForm.base_fields["notes"].help_text = SENSITIVE_DATA_WARNING
+ContactPersonForm.base_fields["preferred_channel"].choices = list(Channel.choices)
+for _name in ("email", "email_other"):
+    ContactPersonForm.base_fields[_name].widget.attrs["autocomplete"] = "off"
+
+
+# Interactions ------------------------------------------------------------------
+class InteractionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=InteractionKind.choices)
+    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
+    occurred_at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    )
+    contact_person = forms.TypedChoiceField(
+        label=_("Contact person"), coerce=int, required=False, empty_value=None
+    )
+    note = forms.CharField(
+        label=Interaction._meta.get_field("note").verbose_name.capitalize(),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=SENSITIVE_DATA_WARNING,
+    )
+
+    def __init__(self, *args, people: list[ContactPerson], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {person.pk: person for person in people}
+        self.fields["contact_person"].choices = [("", "—")] + [
+            (person.pk, person.display_name) for person in people
+        ]
+        if not people:
+            del self.fields["contact_person"]
+        if not self.is_bound:
+            self.initial.setdefault(
+                "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
+            )
+
+
+# Pipeline ------------------------------------------------------------------------
+class OpportunityForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    amount = forms.CharField(
+        label=_("Amount (€, excl. VAT)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    stage = forms.TypedChoiceField(label=_("Stage"), coerce=int, required=False, empty_value=None)
+    probability = forms.IntegerField(
+        label=_("Probability (%)"),
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text=_("Leave empty for the stage's own probability."),
+    )
+    expected_close_on = forms.DateField(label=_("Expected close date"), required=False, widget=DATE)
+    owner = MemberChoiceField(label=_("Owner"), queryset=None, required=False, empty_label="—")
+
+    def __init__(self, *args, organisation: Organisation, stages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stages = {stage.pk: stage for stage in stages}
+        self.fields["stage"].choices = [(stage.pk, stage.name) for stage in stages]
+        self.fields["owner"].queryset = _members(organisation)
+
+
+class OpportunityMoveForm(forms.Form):
+    stage = forms.TypedChoiceField(label=_("Move to"), coerce=int)
+
+    def __init__(self, *args, stages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stages = {stage.pk: stage for stage in stages}
+        self.fields["stage"].choices = [(stage.pk, stage.name) for stage in stages]
+
+
+__all__ = [
+    "CompanyForm",
+    "ContactPersonForm",
+    "IndividualForm",
+    "InteractionForm",
+    "OpportunityForm",
+    "OpportunityMoveForm",
+    "PartyFilterForm",
+    "PartySearchForm",
+]
