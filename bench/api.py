@@ -43,7 +43,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-HOST = "127.0.0.1"
+from _support import HOST, create_database, drop_database  # noqa: E402 (bench/ is the script folder)
+
 WORKERS = 2
 AUDITED_PATH = "/api/organisation"
 BARE_PATH = "/healthz"
@@ -220,48 +221,6 @@ def wait_ready(server: subprocess.Popen, port: int, log_path: Path, timeout: flo
 
 
 # --- PostgreSQL: a database of the run's own ----------------------------------
-
-
-def _admin_connect(database_url: str):
-    import psycopg
-
-    parts = urllib.parse.urlsplit(database_url)
-    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
-        raise SystemExit("--database-url must be a PostgreSQL URL (SQLite is the default)")
-    if parts.hostname not in (HOST, "localhost"):
-        raise SystemExit("--database-url must point at 127.0.0.1")
-    return psycopg.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=urllib.parse.unquote(parts.username or "postgres"),
-        password=urllib.parse.unquote(parts.password) if parts.password else None,
-        dbname="postgres",
-        autocommit=True,
-    )
-
-
-def _database_name(database_url: str) -> str:
-    name = urllib.parse.urlsplit(database_url).path.lstrip("/")
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name or ""):
-        raise SystemExit("--database-url must name its database, e.g. .../bench_api")
-    return name
-
-
-def create_database(database_url: str) -> None:
-    name = _database_name(database_url)
-    with _admin_connect(database_url) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists:
-            if not name.startswith("bench_"):
-                raise SystemExit(f"database {name} exists: refusing to replace it")
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(database_url: str) -> None:
-    name = _database_name(database_url)
-    with _admin_connect(database_url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # --- Load generators -----------------------------------------------------------

@@ -33,13 +33,14 @@ import argparse
 import csv
 import io
 import json
-import os
 import shutil
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _support import setup_django  # noqa: E402 (bench/ is the script folder)
 
 GIVEN = [
     "Jérôme", "Élise", "Louis", "Chloé", "Hugo", "Inès", "Noé", "Zoé", "Arthur", "Léa",
@@ -88,20 +89,6 @@ def generate(rows: int) -> bytes:
         else:
             writer.writerow(["", "", given, family, email, phone, "", postal_code, city])
     return out.getvalue().encode()
-
-
-def setup_django(var_dir: Path) -> None:
-    for name in [k for k in os.environ if k.startswith("COMPTOIR_")]:
-        del os.environ[name]
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="comptoir.settings",
-        COMPTOIR_VAR_DIR=str(var_dir),
-        COMPTOIR_DEBUG="false",
-        COMPTOIR_LOG_LEVEL="WARNING",
-    )
-    import django
-
-    django.setup()
 
 
 def make_organisation():
