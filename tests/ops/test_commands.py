@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from comptoir.accounts.models import User
 from comptoir.audit.services import audit_verify
 from comptoir.ops.demo import DEMO_DOMAIN
+from comptoir.parties.models import ContactPerson, Interaction, Opportunity, Party
 from comptoir.tenancy.models import Membership, Organisation
 from comptoir.tenancy.roles import Role
 
@@ -21,6 +22,12 @@ def test_demo_creates_two_organisations_once(db, capsys):
     for organisation in Organisation.objects.all():
         roles = sorted(Membership.objects.of(organisation).values_list("role", flat=True))
         assert roles == sorted(r.value for r in Role)
+        parties = Party.objects.of(organisation)
+        assert parties.filter(kind="company").count() == 6
+        assert parties.filter(kind="individual").count() == 3
+        assert ContactPerson.objects.of(organisation).count() == 9
+        assert Opportunity.objects.of(organisation).count() == 4
+        assert Interaction.objects.of(organisation).count() == 9
     emails = User.objects.values_list("email", flat=True)
     assert all(e.endswith("@" + DEMO_DOMAIN) for e in emails)
     password = out.split("password:")[1].split()[0]

@@ -100,10 +100,13 @@ def demo_create(*, seed: int | None = None) -> DemoCredentials:
         privacy_contact_email=f"privacy@{DEMO_DOMAIN}",
         subscription_start=date.today(),
     )
+    from comptoir.ops.demo_parties import demo_parties
+
     for organisation, fake in ((french, fr), (belgian, be)):
         for role in (Role.ADMIN, Role.SALES, Role.ACCOUNTANT, Role.SUPPORT, Role.AUDITOR):
             member = user_create(actor=system, email=_email(fake, role), password=None)
             membership_add(actor=system, organisation=organisation, user=member, role=role)
+        demo_parties(actor=system, organisation=organisation, fake=fake)
     _credentials_path().write_text(json.dumps(asdict(credentials)))
     _credentials_path().chmod(0o600)
     return credentials
