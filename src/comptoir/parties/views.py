@@ -7,7 +7,6 @@ personal data writes one audit event (``record_read`` for one object,
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -36,7 +35,8 @@ from comptoir.parties.models import (
     PartyKind,
 )
 from comptoir.tenancy.roles import Permission, has_permission
-from comptoir.web.views import _form_errors, permission_required
+from comptoir.web.submit import submit
+from comptoir.web.views import permission_required
 
 PAGE_SIZE = 25
 PARTY = Party._meta.label_lower
@@ -162,19 +162,15 @@ def party_create(request, kind: str):
         raise Http404
     form_class = _party_form_class(kind)
     form = form_class(request.POST or None, organisation=request.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            party = services.party_create(
-                actor=request_actor(request),
-                organisation=request.organisation,
-                kind=kind,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("The party was created."))
-            return redirect("parties:party_detail", party_id=party.pk)
+    outcome = submit(
+        form,
+        lambda data: services.party_create(
+            actor=request_actor(request), organisation=request.organisation, kind=kind, **data
+        ),
+    )
+    if outcome.saved:
+        messages.success(request, _("The party was created."))
+        return redirect("parties:party_detail", party_id=outcome.value.pk)
     title = _("New company") if kind == PartyKind.COMPANY else _("New individual")
     return render(request, "parties/party_form.html", {"form": form, "title": title})
 
@@ -186,16 +182,13 @@ def party_edit(request, party_id: int):
     form_class = _party_form_class(party.kind)
     if request.method == "POST":
         form = form_class(request.POST, organisation=request.organisation)
-        if form.is_valid():
-            try:
-                services.party_update(
-                    actor=request_actor(request), party=party, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
-                messages.success(request, _("The party was saved."))
-                return redirect("parties:party_detail", party_id=party.pk)
+        outcome = submit(
+            form,
+            lambda data: services.party_update(actor=request_actor(request), party=party, **data),
+        )
+        if outcome.saved:
+            messages.success(request, _("The party was saved."))
+            return redirect("parties:party_detail", party_id=party.pk)
     else:
         form = form_class(initial=form_class.initial_from(party), organisation=request.organisation)
         record_read(request, object_type=PARTY, object_id=party.pk)
@@ -212,16 +205,15 @@ def contact_person_create(request, party_id: int):
     if party.kind != PartyKind.COMPANY:
         raise Http404
     form = ContactPersonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_person_create(
-                actor=request_actor(request), party=party, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("The contact person was added."))
-            return redirect("parties:party_detail", party_id=party.pk)
+    outcome = submit(
+        form,
+        lambda data: services.contact_person_create(
+            actor=request_actor(request), party=party, **data
+        ),
+    )
+    if outcome.saved:
+        messages.success(request, _("The contact person was added."))
+        return redirect("parties:party_detail", party_id=party.pk)
     return render(
         request,
         "parties/contact_person_form.html",
@@ -240,16 +232,15 @@ def contact_person_edit(request, contact_person_id: int):
         raise Http404 from exc
     if request.method == "POST":
         form = ContactPersonForm(request.POST)
-        if form.is_valid():
-            try:
-                services.contact_person_update(
-                    actor=request_actor(request), contact_person=person, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
-                messages.success(request, _("The contact person was saved."))
-                return redirect("parties:party_detail", party_id=person.party_id)
+        outcome = submit(
+            form,
+            lambda data: services.contact_person_update(
+                actor=request_actor(request), contact_person=person, **data
+            ),
+        )
+        if outcome.saved:
+            messages.success(request, _("The contact person was saved."))
+            return redirect("parties:party_detail", party_id=person.party_id)
     else:
         form = ContactPersonForm(initial=ContactPersonForm.initial_from(person))
         record_read(request, object_type=CONTACT_PERSON, object_id=person.pk)
@@ -270,22 +261,19 @@ def interaction_create(request, party_id: int):
     party = _party_or_404(request, party_id)
     people = list(selectors.contact_person_list(organisation=request.organisation, party=party))
     form = InteractionForm(request.POST or None, people=people)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        person_id = data.pop("contact_person", None)
-        try:
-            services.interaction_record(
-                actor=request_actor(request),
-                party=party,
-                contact_person=form.people.get(person_id),
-                recorded_by=request.membership,
-                **data,
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("The interaction was recorded."))
-            return redirect("parties:party_detail", party_id=party.pk)
+    outcome = submit(
+        form,
+        lambda data: services.interaction_record(
+            actor=request_actor(request),
+            party=party,
+            contact_person=form.people.get(data.pop("contact_person", None)),
+            recorded_by=request.membership,
+            **data,
+        ),
+    )
+    if outcome.saved:
+        messages.success(request, _("The interaction was recorded."))
+        return redirect("parties:party_detail", party_id=party.pk)
     return render(
         request,
         "parties/interaction_form.html",
@@ -301,16 +289,17 @@ def opportunity_create(request, party_id: int):
         actor=request_actor(request), organisation=request.organisation
     )
     form = OpportunityForm(request.POST or None, organisation=request.organisation, stages=stages)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["stage"] = form.stages.get(data["stage"])
-        try:
-            services.opportunity_create(actor=request_actor(request), party=party, **data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("The opportunity was created."))
-            return redirect("parties:party_detail", party_id=party.pk)
+    outcome = submit(
+        form,
+        lambda data: services.opportunity_create(
+            actor=request_actor(request),
+            party=party,
+            **{**data, "stage": form.stages.get(data["stage"])},
+        ),
+    )
+    if outcome.saved:
+        messages.success(request, _("The opportunity was created."))
+        return redirect("parties:party_detail", party_id=party.pk)
     return render(
         request,
         "parties/opportunity_form.html",

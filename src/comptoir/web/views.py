@@ -26,6 +26,7 @@ from comptoir.tenancy.middleware import SESSION_KEY
 from comptoir.tenancy.models import Membership
 from comptoir.tenancy.roles import Permission, has_permission
 from comptoir.web.forms import AuditFilterForm, MemberAddForm, MemberRoleForm, TokenCreateForm
+from comptoir.web.submit import submit
 
 PAGE_SIZE = 50
 
@@ -46,14 +47,6 @@ def permission_required(permission: Permission):
         return wrapper
 
     return decorator
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -84,21 +77,21 @@ def members(request):
         if not has_permission(request.membership.role, Permission.MEMBERS_MANAGE):
             raise PermissionDenied
         form = MemberAddForm(request.POST)
-        if form.is_valid():
-            try:
-                tenancy_services.member_invite(
+        try:
+            outcome = submit(
+                form,
+                lambda data: tenancy_services.member_invite(
                     actor=request_actor(request),
                     organisation=request.organisation,
-                    email=form.cleaned_data["email"],
-                    role=form.cleaned_data["role"],
                     acting_role=request.membership.role,
                     base_url=request.build_absolute_uri("/"),
-                )
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error("role", str(exc))
-            else:
+                    **data,
+                ),
+            )
+        except PermissionDenied as exc:
+            form.add_error("role", str(exc))
+        else:
+            if outcome.saved:
                 messages.success(request, _("The member was added."))
                 return redirect("members")
     record_list(request, object_type="tenancy.Membership")
@@ -156,18 +149,18 @@ def tokens(request):
     created = None
     if request.method == "POST":
         form = TokenCreateForm(request.POST)
-        if form.is_valid():
-            try:
-                _token, created = account_services.token_create(
-                    actor=request_actor(request),
-                    organisation=request.organisation,
-                    user=request.user,
-                    **form.cleaned_data,
-                )
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
-                form = TokenCreateForm()
+        outcome = submit(
+            form,
+            lambda data: account_services.token_create(
+                actor=request_actor(request),
+                organisation=request.organisation,
+                user=request.user,
+                **data,
+            ),
+        )
+        if outcome.saved:
+            _token, created = outcome.value
+            form = TokenCreateForm()
     record_list(request, object_type="accounts.ApiToken")
     token_rows = account_selectors.token_list(organisation=request.organisation, user=request.user)
     return render(
