@@ -7,11 +7,11 @@ purpose and must be found (the control that proves the search can succeed).
 """
 
 import pytest
-from django.db import connection
 from faker import Faker
 
 from comptoir.parties import services
 from comptoir.parties.models import ContactPerson, Direction, Interaction, Party, PartyKind
+from tests.raw_storage import raw_database
 
 fr, be = Faker("fr_FR"), Faker("nl_BE")
 
@@ -75,28 +75,9 @@ def stored(world, actor, make_company, make_contact):
     return secrets, companies
 
 
-def raw_database() -> bytes:
-    if connection.vendor == "sqlite":
-        return connection.connection.serialize()
-    chunks = []
-    with connection.cursor() as cursor:
-        for model in (Party, ContactPerson, Interaction):
-            table = connection.ops.quote_name(model._meta.db_table)
-            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608
-            for row in cursor.fetchall():
-                for value in row:
-                    if isinstance(value, bytes | memoryview):
-                        chunks.append(bytes(value))
-                    elif value is not None:
-                        chunks.append(str(value).encode())
-            cursor.execute(f"SELECT {table}::text FROM {table}")  # noqa: S608
-            chunks += [row[0].encode() for row in cursor.fetchall()]
-    return b"\x00".join(chunks)
-
-
 def test_no_plaintext_personal_value_is_stored(stored):
     secrets, companies = stored
-    raw = raw_database()
+    raw = raw_database(Party, ContactPerson, Interaction)
     for name in companies:
         assert name.encode() in raw  # the control: clear text is found
     for secret in secrets:

@@ -9,10 +9,10 @@ name, stored in clear on purpose, must be found: the search can fail.
 from datetime import date
 
 import pytest
-from django.db import connection
 from faker import Faker
 
 from tests.privacy.models import Person
+from tests.raw_storage import raw_database
 
 fr, be = Faker("fr_FR"), Faker("nl_BE")
 
@@ -57,26 +57,8 @@ def secrets_of(person: Person) -> list[bytes]:
     return [v.encode() for v in values] + [v.encode("utf-16-le") for v in values[:2]]
 
 
-def raw_database() -> bytes:
-    if connection.vendor == "sqlite":
-        return connection.connection.serialize()
-    table = connection.ops.quote_name(Person._meta.db_table)
-    chunks = []
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {table}")  # noqa: S608
-        for row in cursor.fetchall():
-            for value in row:
-                if isinstance(value, bytes | memoryview):
-                    chunks.append(bytes(value))
-                elif value is not None:
-                    chunks.append(str(value).encode())
-        cursor.execute(f"SELECT {table}::text FROM {table}")  # noqa: S608
-        chunks += [row[0].encode() for row in cursor.fetchall()]
-    return b"\x00".join(chunks)
-
-
 def test_no_plaintext_personal_value_is_stored(people):
-    raw = raw_database()
+    raw = raw_database(Person)
     for person in people:
         assert person.company_name.encode() in raw  # the control: clear text is found
         for secret in secrets_of(person):
@@ -98,7 +80,7 @@ def test_values_written_by_bulk_create_are_encrypted_too(world):
         for n in range(5)
     ]
     Person.across_organisations.bulk_create(rows)
-    raw = raw_database()
+    raw = raw_database(Person)
     for n in range(5):
         for secret in (f"Bulkname{n}", f"bulk{n}.plaintext", f"Bulk note {n}"):
             assert secret.encode() not in raw
