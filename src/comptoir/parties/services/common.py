@@ -1,11 +1,12 @@
 """What the services of the parties app share: validation, change sets, audit."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
+from comptoir.audit.models import Action
 from comptoir.audit.services import Actor, audit_record
 
 
@@ -70,3 +71,42 @@ def audit(*, actor: Actor, action: str, instance: models.Model, fields: Iterable
         object_id=instance.pk,
         fields=list(fields),
     )
+
+
+Errors = dict[str, ValidationError]
+
+
+def update_locked(
+    *,
+    actor: Actor,
+    instance: models.Model,
+    changes: dict[str, Any],
+    fields: frozenset[str],
+    adjust: Callable[[models.Model], None] | None = None,
+    more: Callable[[models.Model], Errors] | None = None,
+    duplicates: Callable[[models.Model, list[str]], Errors] | None = None,
+    touch: Iterable[str] = (),
+) -> models.Model:
+    """Change some of ``fields`` of ``instance`` under a row lock, the one way
+    the parties services update: ``adjust`` derives what follows from the
+    changes, ``more`` adds the caller's checks to ``full_clean``,
+    ``duplicates`` looks for another row with the changed values. Only the
+    fields that really changed are saved (with ``touch``) and journalled;
+    nothing is written when none did."""
+    check_names(changes, fields, f"{instance._meta.model_name} update")
+    model = type(instance)
+    locked = model.objects.of(instance.organisation_id).select_for_update().get(pk=instance.pk)
+    before = snapshot(locked, fields)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    if adjust is not None:
+        adjust(locked)
+    validate(locked, more=more(locked) if more is not None else None)
+    names = changed(locked, before)
+    if not names:
+        return locked
+    if duplicates is not None:
+        raise_if(duplicates(locked, names))
+    locked.save(update_fields=[*names, *touch])
+    audit(actor=actor, action=Action.UPDATE, instance=locked, fields=names)
+    return locked

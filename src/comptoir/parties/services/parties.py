@@ -23,11 +23,10 @@ from comptoir.parties.models.parties import company_name_key
 from comptoir.parties.models.people import EMAIL_FIELDS, PHONE_FIELDS
 from comptoir.parties.services.common import (
     audit,
-    changed,
     check_names,
     filled,
     raise_if,
-    snapshot,
+    update_locked,
     validate,
 )
 from comptoir.privacy.keys import subject_create
@@ -199,21 +198,14 @@ def party_update(
             {"kind": _("A company cannot become an individual, nor the reverse.")},
             code="kind",
         )
-    check_names(changes, PARTY_FIELDS, "party_update")
-    locked = Party.objects.of(party.organisation_id).select_for_update().get(pk=party.pk)
-    before = snapshot(locked, PARTY_FIELDS)
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    _role_dates(locked)
-    validate(locked)
-    names = changed(locked, before)
-    if not names:
-        return locked
-    if not allow_duplicate:
-        raise_if(_party_duplicates(locked, names))
-    locked.save()
-    audit(actor=actor, action=Action.UPDATE, instance=locked, fields=names)
-    return locked
+    return update_locked(
+        actor=actor,
+        instance=party,
+        changes=changes,
+        fields=PARTY_FIELDS,
+        adjust=_role_dates,
+        duplicates=None if allow_duplicate else _party_duplicates,
+    )
 
 
 @transaction.atomic
@@ -235,21 +227,10 @@ def contact_person_create(
 def contact_person_update(
     *, actor: Actor, contact_person: ContactPerson, allow_duplicate: bool = False, **changes: Any
 ) -> ContactPerson:
-    check_names(changes, CONTACT_PERSON_FIELDS, "contact_person_update")
-    locked = (
-        ContactPerson.objects.of(contact_person.organisation_id)
-        .select_for_update()
-        .get(pk=contact_person.pk)
+    return update_locked(
+        actor=actor,
+        instance=contact_person,
+        changes=changes,
+        fields=CONTACT_PERSON_FIELDS,
+        duplicates=None if allow_duplicate else _contact_person_duplicates,
     )
-    before = snapshot(locked, CONTACT_PERSON_FIELDS)
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    validate(locked)
-    names = changed(locked, before)
-    if not names:
-        return locked
-    if not allow_duplicate:
-        raise_if(_contact_person_duplicates(locked, names))
-    locked.save()
-    audit(actor=actor, action=Action.UPDATE, instance=locked, fields=names)
-    return locked

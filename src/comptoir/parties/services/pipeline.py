@@ -15,8 +15,8 @@ from comptoir.parties.models.pipeline import to_cents
 from comptoir.parties.services.common import (
     audit,
     changed,
-    check_names,
     snapshot,
+    update_locked,
     validate,
 )
 from comptoir.tenancy.models import Membership, Organisation
@@ -127,17 +127,11 @@ def pipeline_stage_create(
 
 @transaction.atomic
 def pipeline_stage_update(*, actor: Actor, stage: PipelineStage, **changes: Any) -> PipelineStage:
-    check_names(changes, STAGE_FIELDS, "pipeline_stage_update")
-    locked = PipelineStage.objects.of(stage.organisation_id).select_for_update().get(pk=stage.pk)
-    before = snapshot(locked, STAGE_FIELDS)
-    for name, value in changes.items():
-        setattr(locked, name, value.strip() if name == "name" else value)
-    validate(locked, more=_name_taken(locked))
-    names = changed(locked, before)
-    if names:
-        locked.save(update_fields=names)
-        audit(actor=actor, action=Action.UPDATE, instance=locked, fields=names)
-    return locked
+    if isinstance(changes.get("name"), str):
+        changes["name"] = changes["name"].strip()
+    return update_locked(
+        actor=actor, instance=stage, changes=changes, fields=STAGE_FIELDS, more=_name_taken
+    )
 
 
 @transaction.atomic
@@ -177,23 +171,15 @@ def opportunity_create(
 
 @transaction.atomic
 def opportunity_update(*, actor: Actor, opportunity: Opportunity, **changes: Any) -> Opportunity:
-    check_names(changes, OPPORTUNITY_FIELDS, "opportunity_update")
     if "amount" in changes:
         changes["amount"] = money(changes["amount"])
-    locked = (
-        Opportunity.objects.of(opportunity.organisation_id)
-        .select_for_update()
-        .get(pk=opportunity.pk)
+    return update_locked(
+        actor=actor,
+        instance=opportunity,
+        changes=changes,
+        fields=OPPORTUNITY_FIELDS,
+        touch=["updated_at"],
     )
-    before = snapshot(locked, OPPORTUNITY_FIELDS)
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    validate(locked)
-    names = changed(locked, before)
-    if names:
-        locked.save(update_fields=[*names, "updated_at"])
-        audit(actor=actor, action=Action.UPDATE, instance=locked, fields=names)
-    return locked
 
 
 @transaction.atomic
