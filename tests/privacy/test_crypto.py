@@ -66,6 +66,26 @@ def test_empty_and_null_values(make_person):
     assert person.email == ""
     assert person.birth_date is None
     assert person.email_index is None  # an empty value is not indexed
+    assert stored(person, "email") == b""  # nothing to protect: stored empty, not sealed
+    assert crypto.key_id(stored(person, "family_name")) == (crypto.SUBJECT, 0)
+
+
+def test_emptying_a_value_stores_it_empty_and_drops_its_index(alice):
+    person = reload(alice)
+    person.email = ""
+    person.save(update_fields=["email"])
+    again = reload(person)
+    assert (again.email, again.email_index, stored(again, "email")) == ("", None, b"")
+    Person.across_organisations.filter(pk=alice.pk).update(note="")
+    assert reload(alice).note == ""
+
+
+def test_a_value_sealed_empty_by_an_earlier_version_still_reads_empty(alice):
+    sealed = crypto.seal(
+        b"", binding=Person._meta.get_field("note").binding(alice), subject=alice.data_subject
+    )
+    write(alice, "note", sealed)
+    assert reload(alice).note == ""
 
 
 def test_the_stored_value_carries_its_key_id_and_hides_the_length(alice):

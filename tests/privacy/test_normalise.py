@@ -111,3 +111,38 @@ def test_name_ignores_case_and_accents(base):
 def test_name_examples():
     assert normalise.name("  Éloïse   LE GUÉN ") == "eloise le guen"
     assert normalise.name("Straße") == normalise.name("STRASSE")
+
+
+def _general_phone(value: str, region: str) -> str | None:
+    """phonenumbers' own reading, which ``normalise.phone`` must give on every path."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@pytest.mark.parametrize("region", ["FR", "BE"])
+def test_phone_common_spellings_read_as_phonenumbers_reads_them(region):
+    """Every national prefix and length, in the spellings files hold (the fast path)."""
+    for prefix in range(10):
+        for length in range(6, 11):
+            for tail in (0, 12345678901, 98765432109, 55555555555):
+                digits = f"0{prefix}{tail:011d}"[: length + 2]
+                for spelling in (
+                    digits,
+                    " ".join(digits[i : i + 2] for i in range(0, len(digits), 2)),
+                    ".".join(digits[i : i + 2] for i in range(0, len(digits), 2)),
+                    "+33" + digits[1:],
+                    "+32" + digits[1:],
+                    "+33 " + digits[1:],
+                    "0033" + digits[1:],
+                ):
+                    expected = _general_phone(spelling, region)
+                    if expected is None:
+                        with pytest.raises(NormalisationError):
+                            normalise.phone(spelling, region)
+                    else:
+                        assert normalise.phone(spelling, region) == expected, spelling

@@ -18,11 +18,22 @@ from comptoir.privacy import keys, normalise
 INDEX_BYTES = 32
 
 
-def compute(*, organisation_id: int, kind: str, value: str, region: str = "FR") -> bytes:
+def normal_form(kind: str, value: str, region: str = "FR") -> str:
+    """The normal form of ``value`` of ``kind`` (``NormalisationError`` if it is not one)."""
     normaliser = normalise.NORMALISERS[kind]
-    normal = normaliser(value, region) if kind == "phone" else normaliser(value)
+    return normaliser(value, region) if kind == "phone" else normaliser(value)
+
+
+def of_normal(*, organisation_id: int, kind: str, normal: str) -> bytes:
+    """The index of a value already in its normal form (``normal_form``)."""
     message = kind.encode() + b"\x00" + normal.encode()
-    return hmac.new(keys.index_key(organisation_id).hmac_key(), message, hashlib.sha256).digest()
+    return hmac.digest(keys.index_key(organisation_id).hmac_key(), message, hashlib.sha256)
+
+
+def compute(*, organisation_id: int, kind: str, value: str, region: str = "FR") -> bytes:
+    return of_normal(
+        organisation_id=organisation_id, kind=kind, normal=normal_form(kind, value, region)
+    )
 
 
 def lookup(model, field_name: str, value: str, *, organisation) -> dict:

@@ -44,11 +44,12 @@ class SubjectShredded(KeyUnavailable):
 class Key:
     """An unwrapped key. Its repr is a label: the bytes never print."""
 
-    __slots__ = ("_material", "label")
+    __slots__ = ("_aead", "_material", "label")
 
     def __init__(self, material: bytes, label: str):
         self._material = material
         self.label = label
+        self._aead: AESGCM | None = None
 
     def __repr__(self) -> str:
         return f"<Key {self.label}>"
@@ -56,7 +57,10 @@ class Key:
     __str__ = __repr__
 
     def aead(self) -> AESGCM:
-        return AESGCM(self._material)
+        """The cipher for this key, built once (building it costs more than a seal)."""
+        if self._aead is None:
+            self._aead = AESGCM(self._material)
+        return self._aead
 
     def hmac_key(self) -> bytes:
         return self._material
