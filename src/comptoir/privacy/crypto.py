@@ -56,11 +56,32 @@ class Binding:
     organisation_id: int
 
     def associated(self, header: bytes) -> bytes:
-        place = f"{self.model_label}|{self.field_name}|{self.row_uuid}|org:{self.organisation_id}"
-        return header + place.encode()
+        return associated(
+            header, self.model_label, self.field_name, str(self.row_uuid), self.organisation_id
+        )
 
     def __str__(self) -> str:
         return f"{self.model_label}.{self.field_name} of row {self.row_uuid}"
+
+
+def associated(
+    header: bytes, model_label: str, field_name: str, row_uuid: str, organisation_id: int
+) -> bytes:
+    """The associated data of a value: its header and its place (``Binding``)."""
+    return header + f"{model_label}|{field_name}|{row_uuid}|org:{organisation_id}".encode()
+
+
+SUBJECT_HEADER = HEADER.pack(FORMAT, SUBJECT, 0)
+
+
+def organisation_header(version: int) -> bytes:
+    return HEADER.pack(FORMAT, ORGANISATION, version)
+
+
+def seal_with(key: keys.Key, header: bytes, plaintext: bytes, associated: bytes) -> Sealed:
+    """``header || nonce || AES-GCM(padded plaintext)``: ``seal`` once the key is known."""
+    nonce = os.urandom(NONCE_BYTES)
+    return Sealed(header + nonce + key.aead().encrypt(nonce, pad(plaintext), associated))
 
 
 def pad(data: bytes) -> bytes:
@@ -90,14 +111,12 @@ def seal(plaintext: bytes, *, binding: Binding, subject=None) -> Sealed:
     if subject is not None:
         if subject.organisation_id != binding.organisation_id:
             raise ValueError(f"{binding}: its data subject belongs to another organisation")
-        header = HEADER.pack(FORMAT, SUBJECT, 0)
+        header = SUBJECT_HEADER
         key = keys.subject_key(subject)
     else:
         version, key = keys.current_key(binding.organisation_id)
-        header = HEADER.pack(FORMAT, ORGANISATION, version)
-    nonce = os.urandom(NONCE_BYTES)
-    body = key.aead().encrypt(nonce, pad(plaintext), binding.associated(header))
-    return Sealed(header + nonce + body)
+        header = organisation_header(version)
+    return seal_with(key, header, plaintext, binding.associated(header))
 
 
 def open_sealed(sealed: bytes, *, binding: Binding, subject=None) -> bytes:

@@ -206,9 +206,10 @@ class EncryptedField(models.BinaryField):
         """``clean`` without a model instance (``privacy.bulk``): the cleaned
         value and its normal form, or ``ValidationError``."""
         value = self.to_python(value)
-        super().validate(value, None)
+        super().validate(value, None)  # then ``validate``'s own check, in ``clean``'s order
+        normal = self.normal_form(value, region)
         self.run_validators(value)
-        return value, self.normal_form(value, region)
+        return value, normal
 
     def formfield(self, **kwargs):
         defaults = {"form_class": self.form_class}

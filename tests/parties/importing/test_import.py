@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from comptoir.audit.models import AuditEvent
-from comptoir.parties import services as party_services
+from comptoir.parties import rules
 from comptoir.parties.importing import readers, services
 from comptoir.parties.importing.models import ImportJob, ImportStatus
 from comptoir.parties.models import ContactPerson, Party, PartyKind
@@ -259,16 +259,16 @@ def test_crash_mid_import_keeps_committed_batches_and_resumes(world, sirens, mon
         "Company;SIREN;Last name;Email\n"
         + "".join(f"Co {i};{siren};Name{i};p{i}@co.example\n" for i, siren in enumerate(names))
     ).encode()
-    real = party_services.party_prepare
+    real = rules.party_errors
     calls = {"n": 0}
 
-    def failing(**kwargs):
+    def failing(values):
         calls["n"] += 1
         if calls["n"] == 5:  # the first row of the third batch
             raise RuntimeError("power cut")
-        return real(**kwargs)
+        return real(values)
 
-    monkeypatch.setattr(party_services, "party_prepare", failing)
+    monkeypatch.setattr(rules, "party_errors", failing)
     job = services.import_job_create(organisation=world.org_a, data=data, batch_size=2)
     with pytest.raises(RuntimeError):
         services.import_job_run(job_id=job.pk)
@@ -281,7 +281,7 @@ def test_crash_mid_import_keeps_committed_batches_and_resumes(world, sirens, mon
     )
     assert (parties(world).count(), persons(world).count(), job.parties_created) == (4, 4, 4)
 
-    monkeypatch.setattr(party_services, "party_prepare", real)
+    monkeypatch.setattr(rules, "party_errors", real)
     again = services.import_job_create(organisation=world.org_a, data=data, batch_size=2)
     assert again.pk == job.pk  # the same file resumes its unfinished job
     seen = []

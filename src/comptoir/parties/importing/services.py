@@ -42,6 +42,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -53,14 +54,15 @@ from django.utils.translation import gettext as _
 
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor, audit_record
+from comptoir.core.rawsql import insert_many
+from comptoir.parties import rules
 from comptoir.parties import services as party_services
 from comptoir.parties.importing import readers
 from comptoir.parties.importing.models import IMPORT_FILES, ImportJob, ImportStatus
 from comptoir.parties.models import ContactPerson, Party, PartyKind
+from comptoir.parties.models.parties import company_name_key
 from comptoir.parties.models.people import EMAIL_FIELDS, PHONE_FIELDS
-from comptoir.parties.selectors import digest
-from comptoir.parties.services.common import filled
-from comptoir.privacy import keys
+from comptoir.privacy import bulk, keys
 from comptoir.tenancy.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -128,16 +130,29 @@ def import_job_create(
 
 
 # One batch --------------------------------------------------------------------
+@cache
+def _defaults(model) -> dict[str, Any]:
+    """The values a new row takes for the fields a file does not give (not relations)."""
+    allowed = (
+        party_services.parties.PARTY_FIELDS
+        if model is Party
+        else party_services.parties.CONTACT_PERSON_FIELDS
+    )
+    fields = (model._meta.get_field(name) for name in allowed)
+    return {f.name: f.get_default() for f in fields if not f.is_relation}
+
+
 @dataclass
 class _Planned:
     """A row that passed validation: what it creates, and under which keys."""
 
     row: readers.Row
-    party: Party | None  # a new party to create
-    existing: Party | None = None  # the company a contact person joins
-    person: ContactPerson | None = None
-    party_keys: list[tuple[str, Any]] = field(default_factory=list)
+    kind: str
+    party: bulk.NewRow  # the new party, if nothing stored matches it
+    party_keys: list[tuple[str, Any]]
+    person: bulk.NewRow | None = None  # the contact person of a company row
     person_keys: list[tuple[str, Any]] = field(default_factory=list)
+    party_id: int | None = None  # once written
 
 
 @dataclass
@@ -155,11 +170,10 @@ def _column(source: readers.Source, name: str) -> str:
     return source.columns.get(name, name)
 
 
-def _reject(result: BatchResult, source, row, exc: ValidationError, rename=None) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
-    for name, messages in sorted(errors.items()):
+def _reject(result: BatchResult, source, row, errors: dict, rename=None) -> None:
+    for name, error in sorted(errors.items()):
         name = (rename or {}).get(name, name)
-        for message in messages:
+        for message in error.messages:
             result.rejections.append([row.line, _column(source, name), message])
 
 
@@ -172,38 +186,65 @@ def _split_row(values: dict[str, str]) -> tuple[str, dict, dict]:
     return PartyKind.INDIVIDUAL, {**party, **person}, {}
 
 
-def _party_keys(organisation, party: Party) -> list[tuple[str, Any]]:
-    if party.kind == PartyKind.COMPANY:
-        keys = [(name, getattr(party, name)) for name in ("siren", "enterprise_number")]
-        keys = [(n, v) for n, v in keys if v]
-        return keys or [("company_name_key", party.company_name_key)]
-    keys = []
-    for kind in ("email", "phone"):
-        index = digest(organisation=organisation, kind=kind, value=getattr(party, kind))
-        if index is not None:
-            keys.append((f"{kind}_index", index))
-    return keys
-
-
-def _person_keys(organisation, person: ContactPerson) -> list[tuple[str, Any]]:
-    keys = []
-    for kind, columns in (("email", EMAIL_FIELDS), ("phone", PHONE_FIELDS)):
-        for name in columns:
-            index = digest(organisation=organisation, kind=kind, value=getattr(person, name))
-            if index is not None:
-                keys.append((kind, index))
-    if not keys:  # no email nor phone: the same family name in the same company
-        keys.append(
-            ("name", digest(organisation=organisation, kind="name", value=person.family_name))
+def _merge(errors: dict, more: dict) -> dict:
+    """Field errors, then the rules' errors (as ``full_clean`` gathers both)."""
+    merged = dict(errors)
+    for name, error in more.items():
+        merged[name] = (
+            ValidationError([*merged[name].error_list, *error.error_list])
+            if (name in merged)
+            else error
         )
-    return keys
+    return merged
 
 
-def _plan_row(organisation, source, row, result: BatchResult) -> _Planned | None:
+def _clean_party(organisation, kind: str, given: dict, today) -> tuple[bulk.Cleaned, dict]:
+    """A party row checked as ``party_create`` checks it: the fields' own
+    validation, then ``rules`` (the model's ``clean``). (cleaned, all values)."""
+    values = {**_defaults(Party), **given, "kind": kind}
+    rules.party_tidy(values)
+    given = {name: values[name] for name in (*given, "kind")}
+    cleaned = bulk.clean_values(Party, given, region=organisation.country or "FR")
+    values.update(cleaned.values)
+    errors = rules.party_errors(values)
+    cleaned.errors = _merge(cleaned.errors, errors)
+    rules.role_dates(values, today)
+    values["company_name_key"] = company_name_key(values["company_name"])
+    return cleaned, values
+
+
+def _clean_person(organisation, given: dict) -> tuple[bulk.Cleaned, dict]:
+    values = {**_defaults(ContactPerson), **given}
+    cleaned = bulk.clean_values(ContactPerson, given, region=organisation.country or "FR")
+    values.update(cleaned.values)
+    cleaned.errors = _merge(cleaned.errors, rules.contact_person_errors(values))
+    return cleaned, values
+
+
+def _party_keys(kind: str, values: dict, indexes: dict) -> list[tuple[str, Any]]:
+    if kind == PartyKind.COMPANY:
+        keys = [(name, values[name]) for name in ("siren", "enterprise_number") if values[name]]
+        return keys or [("company_name_key", values["company_name_key"])]
+    return [(f"{name}_index", indexes[name]) for name in ("email", "phone") if name in indexes]
+
+
+def _person_keys(indexes: dict) -> list[tuple[str, Any]]:
+    keys = [
+        (kind, indexes[name])
+        for kind, columns in (("email", EMAIL_FIELDS), ("phone", PHONE_FIELDS))
+        for name in columns
+        if name in indexes
+    ]
+    # No email nor phone: the same family name in the same company.
+    return keys or [("name", indexes["family_name"])]
+
+
+def _plan_row(organisation, source, row, result: BatchResult, today) -> _Planned | None:
     if "_version" in row.values:
         result.rejections.append([row.line, "VERSION", _("Only vCard 3.0 and 4.0 are accepted.")])
         return None
     kind, party_fields, person_fields = _split_row(row.values)
+    rename = None
     if kind == PartyKind.INDIVIDUAL:
         mobile = party_fields.pop("mobile", "")
         job_title = party_fields.pop("job_title", "")
@@ -230,23 +271,26 @@ def _plan_row(organisation, source, row, result: BatchResult) -> _Planned | None
             return None
         if mobile:
             party_fields["phone"] = mobile
-    try:
-        party = party_services.party_prepare(organisation=organisation, kind=kind, **party_fields)
-    except ValidationError as exc:
-        rename = (
-            {"phone": "mobile"} if kind == PartyKind.INDIVIDUAL and "mobile" in row.values else None
-        )
-        _reject(result, source, row, exc, rename)
+            rename = {"phone": "mobile"}
+    cleaned, values = _clean_party(organisation, kind, party_fields, today)
+    if cleaned.errors:
+        _reject(result, source, row, cleaned.errors, rename)
         return None
-    planned = _Planned(row=row, party=party, party_keys=_party_keys(organisation, party))
+    indexes = cleaned.indexes(Party, organisation_id=organisation.pk)
+    planned = _Planned(
+        row=row,
+        kind=kind,
+        party=bulk.NewRow(values=values, indexes=indexes),
+        party_keys=_party_keys(kind, values, indexes),
+    )
     if person_fields:
-        try:
-            person = party_services.contact_person_prepare(party=party, **person_fields)
-        except ValidationError as exc:
-            _reject(result, source, row, exc)
+        person, person_values = _clean_person(organisation, person_fields)
+        if person.errors:
+            _reject(result, source, row, person.errors)
             return None
-        planned.person = person
-        planned.person_keys = _person_keys(organisation, person)
+        person_indexes = person.indexes(ContactPerson, organisation_id=organisation.pk)
+        planned.person = bulk.NewRow(values=person_values, indexes=person_indexes)
+        planned.person_keys = _person_keys(person_indexes)
     return planned
 
 
@@ -299,24 +343,18 @@ def _existing_persons(organisation, planned: list[_Planned]) -> set[tuple]:
     return found
 
 
-def _person_key(key: tuple[str, Any], company: Party) -> tuple:
-    """A name key holds within one company: a stored one's pk, or (same batch) the object."""
-    if key[0] == "name":
-        return ("name", company.pk if company.pk is not None else id(company), key[1])
-    return key
-
-
 def _batch(
     *, organisation, source: readers.Source, rows: list[readers.Row], actor: Actor, label: str
 ) -> BatchResult:
     """Validate, deduplicate and write one batch (the caller holds the transaction)."""
     result = BatchResult()
-    planned = [p for p in (_plan_row(organisation, source, r, result) for r in rows) if p]
+    today = timezone.localdate()
+    planned = [p for p in (_plan_row(organisation, source, r, result, today) for r in rows) if p]
     existing_parties = _existing_parties(organisation, planned)
     existing_persons = _existing_persons(organisation, planned)
-    new_parties: list[Party] = []
-    new_persons: list[ContactPerson] = []
-    seen_parties: dict[tuple[str, Any], Party] = {}
+    new_parties: list[_Planned] = []
+    new_persons: list[tuple[_Planned, Party | _Planned]] = []  # (row, its company)
+    seen_parties: dict[tuple[str, Any], _Planned] = {}
     for plan in planned:
         match = next(
             (
@@ -330,12 +368,10 @@ def _batch(
             if match is not None:
                 result.duplicates += 1
                 continue
-            new_parties.append(plan.party)
-            for key in plan.party_keys:
-                seen_parties[key] = plan.party
+            new_parties.append(plan)
+            seen_parties.update((key, plan) for key in plan.party_keys)
             continue
-        company = match if match is not None and match.kind == PartyKind.COMPANY else None
-        if match is not None and company is None:
+        if match is not None and match.kind != PartyKind.COMPANY:
             # The row's company identifiers belong to an individual: leave it to a person.
             result.rejections.append(
                 [
@@ -345,61 +381,69 @@ def _batch(
                 ]
             )
             continue
-        person_keys = [_person_key(key, company or plan.party) for key in plan.person_keys]
+        company = match or plan
+        # A name key holds within one company: a stored one's pk, or (same batch) the plan.
+        company_key = company.pk if isinstance(company, Party) else id(company)
+        person_keys = [
+            ("name", company_key, key[1]) if key[0] == "name" else key for key in plan.person_keys
+        ]
         if any(k in existing_persons for k in person_keys):
             result.duplicates += 1
             continue
-        if company is None:
-            new_parties.append(plan.party)
-            for key in plan.party_keys:
-                seen_parties[key] = plan.party
-            company = plan.party
-        plan.person.party = company
-        new_persons.append(plan.person)
+        if match is None:
+            new_parties.append(plan)
+            seen_parties.update((key, plan) for key in plan.party_keys)
+        new_persons.append((plan, company))
         existing_persons.update(person_keys)
-    audits = [
-        (model, len(created), _filled_names(model, created))
-        for model, created in ((Party, new_parties), (ContactPerson, new_persons))
-        if created
-    ]
     _write(organisation=organisation, parties=new_parties, persons=new_persons)
     result.parties, result.contacts = len(new_parties), len(new_persons)
-    for model, count, names in audits:
-        audit_record(
-            actor=actor,
-            action=Action.CREATE,
-            organisation_id=organisation.pk,
-            object_type=model._meta.label_lower,
-            object_id=f"{label}:rows:{count}",
-            fields=names,
-        )
+    for model, written in (
+        (Party, [p.party.values for p in new_parties]),
+        (ContactPerson, [p.person.values for p, _company in new_persons]),
+    ):
+        if written:
+            audit_record(
+                actor=actor,
+                action=Action.CREATE,
+                organisation_id=organisation.pk,
+                object_type=model._meta.label_lower,
+                object_id=f"{label}:rows:{len(written)}",
+                fields=_filled_names(model, written),
+            )
     return result
 
 
-def _filled_names(model, created: list) -> list[str]:
-    """Every field set on any of ``created`` (before they are written: plaintexts)."""
-    allowed = (
-        party_services.parties.PARTY_FIELDS
-        if model is Party
-        else party_services.parties.CONTACT_PERSON_FIELDS
-    )
+def _filled_names(model, written: list[dict]) -> list[str]:
+    """Every field set on any of the new rows (as ``filled`` names a single creation's)."""
     names: set[str] = {"kind"} if model is Party else {"party"}
-    for obj in created:
-        names.update(filled(obj, allowed - names))
+    for values in written:
+        names.update(name for name in _defaults(model) if values.get(name) not in (None, "", False))
     return sorted(names)
 
 
-def _write(*, organisation, parties: list[Party], persons: list[ContactPerson]) -> None:
-    people = [p for p in parties if p.kind == PartyKind.INDIVIDUAL] + persons
-    if people:
-        for person, subject in zip(
-            people, keys.subjects_create(organisation=organisation, count=len(people)), strict=True
-        ):
-            person.data_subject = subject
-    if parties:
-        Party.objects.of(organisation).bulk_create(parties)
-    if persons:  # bulk_create takes each company's pk, now that it has one
-        ContactPerson.objects.of(organisation).bulk_create(persons)
+def _write(
+    *, organisation, parties: list[_Planned], persons: list[tuple[_Planned, Party | _Planned]]
+) -> None:
+    """The people's keys, then the parties, then the contact persons (who need their pks)."""
+    people = [p.party for p in parties if p.kind == PartyKind.INDIVIDUAL]
+    people += [plan.person for plan, _company in persons]
+    for row, subject in zip(
+        people, keys.subjects_create(organisation=organisation, count=len(people)), strict=True
+    ):
+        row.subject = subject
+    party_rows = bulk.sealed_rows(
+        Party, organisation_id=organisation.pk, rows=[p.party for p in parties]
+    )
+    for plan, pk in zip(parties, insert_many(Party, party_rows, key="row_uuid"), strict=True):
+        plan.party_id = pk
+    for plan, company in persons:
+        plan.person.values["party_id"] = (
+            company.pk if isinstance(company, Party) else (company.party_id)
+        )
+    person_rows = bulk.sealed_rows(
+        ContactPerson, organisation_id=organisation.pk, rows=[p.person for p, _c in persons]
+    )
+    insert_many(ContactPerson, person_rows, key="row_uuid")
 
 
 # The job ------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.core import identifiers
+from comptoir.parties import rules
 from comptoir.parties.models import declare
 from comptoir.parties.models.choices import Civility, Country, Origin, PartyKind
 from comptoir.privacy import normalise, retention
@@ -32,7 +32,6 @@ from comptoir.privacy.models import EncryptedModel
 
 ANONYMISED_NAME = "Anonymised"
 ANONYMISED_EMAIL = "anonymised@anonymised.invalid"
-IDENTIFIERS = ("siren", "siret", "enterprise_number", "vat_number")
 ADDRESS_PARTS = ("street", "postal_code", "city", "country")
 
 
@@ -176,76 +175,24 @@ class Party(EncryptedModel):
             kwargs["update_fields"] = {*update_fields, "company_name_key"}
         super().save(*args, **kwargs)
 
+    def rule_values(self, names) -> dict:
+        return {name: getattr(self, name) for name in names}
+
     def clean_fields(self, exclude=None) -> None:
-        for name in IDENTIFIERS:
-            setattr(self, name, identifiers.compact(getattr(self, name)))
-        self.company_name = self.company_name.strip()
+        values = self.rule_values(("company_name", *rules.IDENTIFIERS))
+        rules.party_tidy(values)
+        for name, value in values.items():
+            setattr(self, name, value)
         super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:
-        errors: dict[str, ValidationError] = {}
-        self._clean_kind(errors)
-        self._clean_identifiers(errors)
-        for since, until in (
-            ("client_since", "client_ended_on"),
-            ("supplier_since", "supplier_ended_on"),
-        ):
-            start, end = getattr(self, since), getattr(self, until)
-            if start and end and end < start:
-                errors[until] = ValidationError(
-                    _("A relationship cannot end before it starts."), code="order"
-                )
+        values = self.rule_values(rules.PARTY_RULE_FIELDS)
+        errors = rules.party_errors(values)
+        for name in rules.IDENTIFIERS:  # in their checked form
+            setattr(self, name, values[name])
         if self.sales_rep_id is not None and self.sales_rep.organisation_id != self.organisation_id:
             errors["sales_rep"] = ValidationError(
                 _("The sales rep must be a member of the organisation."), code="organisation"
             )
         if errors:
             raise ValidationError(errors)
-
-    def _clean_kind(self, errors: dict) -> None:
-        if self.kind == PartyKind.COMPANY:
-            if not self.company_name:
-                errors["company_name"] = ValidationError(
-                    _("A company needs its name."), code="required"
-                )
-            for name in ("given_names", "family_name", "email", "phone", "civility"):
-                if getattr(self, name):
-                    errors[name] = ValidationError(
-                        _("A company's people are its contact persons."), code="company"
-                    )
-        elif self.kind == PartyKind.INDIVIDUAL and not self.family_name:
-            errors["family_name"] = ValidationError(
-                _("An individual needs a family name."), code="required"
-            )
-
-    def _clean_identifiers(self, errors: dict) -> None:
-        def check(name: str, validate) -> None:
-            value = getattr(self, name)
-            if value and name not in errors:
-                try:
-                    setattr(self, name, validate(value))
-                except ValidationError as exc:
-                    errors[name] = exc
-
-        if self.country == Country.FRANCE:
-            check("siren", identifiers.siren)
-            check("siret", identifiers.siret)
-            if self.siret and "siret" not in errors and "siren" not in errors:
-                if not self.siren:
-                    self.siren = self.siret[:9]
-                elif self.siret[:9] != self.siren:
-                    errors["siret"] = ValidationError(
-                        _("The SIRET must start with the SIREN."), code="mismatch"
-                    )
-            if self.enterprise_number:
-                errors["enterprise_number"] = ValidationError(
-                    _("Only Belgian parties have an enterprise number."), code="country"
-                )
-        elif self.country == Country.BELGIUM:
-            check("enterprise_number", identifiers.be_enterprise_number)
-            for name in ("siren", "siret"):
-                if getattr(self, name):
-                    errors[name] = ValidationError(
-                        _("Only French parties have one."), code="country"
-                    )
-        check("vat_number", lambda value: identifiers.vat_number(value, self.country))

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.parties import rules
 from comptoir.parties.models import declare
 from comptoir.parties.models.choices import Channel, Civility, ContactStatus, PartyKind
 from comptoir.parties.models.parties import ANONYMISED_EMAIL, ANONYMISED_NAME
@@ -142,9 +143,10 @@ class ContactPerson(EncryptedModel):
                     _("Only a company has contact persons; an individual is its own person."),
                     code="individual",
                 )
-        if self.contact_status == ContactStatus.OCCASIONAL and self.preferred_channel:
-            errors["preferred_channel"] = ValidationError(
-                _("Only a regular contact chooses a preferred channel."), code="occasional"
+        errors.update(
+            rules.contact_person_errors(
+                {name: getattr(self, name) for name in rules.CONTACT_PERSON_RULE_FIELDS}
             )
+        )
         if errors:
             raise ValidationError(errors)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor
-from comptoir.parties import selectors
+from comptoir.parties import rules, selectors
 from comptoir.parties.models import ContactPerson, Party, PartyKind
 from comptoir.parties.models.parties import company_name_key
 from comptoir.parties.models.people import EMAIL_FIELDS, PHONE_FIELDS
@@ -85,14 +85,11 @@ CONTACT_PERSON_FIELDS = frozenset(
 
 
 def _role_dates(party: Party) -> None:
-    """A role taken without its date starts today."""
-    today = timezone.localdate()
-    if party.is_prospect and not party.first_contact_on:
-        party.first_contact_on = today
-    if party.is_client and not party.client_since:
-        party.client_since = today
-    if party.is_supplier and not party.supplier_since:
-        party.supplier_since = today
+    """A role taken without its date starts today (``rules.role_dates``)."""
+    values = party.rule_values(name for pair in rules.ROLE_DATES for name in pair)
+    rules.role_dates(values, timezone.localdate())
+    for name, value in values.items():
+        setattr(party, name, value)
 
 
 def _duplicate(message: str, other) -> ValidationError:

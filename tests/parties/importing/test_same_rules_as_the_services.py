@@ -1,0 +1,107 @@
+"""An imported row obeys exactly the rules of ``party_create``, and is stored as it stores.
+
+The importer checks rows without building model instances (``privacy.bulk``
+and ``parties.rules``); these tests hold it to the service's answer, row by
+row: the same rows accepted, the same fields refused with the same messages,
+and accepted rows stored with the same values and blind indexes.
+"""
+
+import csv
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from faker import Faker
+
+from comptoir.parties import services as party_services
+from comptoir.parties.importing import services
+from comptoir.parties.models import Party, PartyKind
+from comptoir.parties.services.parties import PARTY_FIELDS
+from comptoir.privacy import blind_index
+
+fake = Faker("fr_FR")
+
+CASES = {
+    "individual": {"family_name": "Fabre", "given_names": "Léa", "phone": "06 12 34 56 78"},
+    "individual with email and city": {
+        "family_name": "Roux",
+        "email": "Lea.Roux@Exemple.FR",
+        "billing_postal_code": "69003",
+        "billing_city": "Lyon",
+        "civility": "mrs",
+    },
+    "no family name": {"given_names": "Léa"},
+    "bad email": {"family_name": "Fabre", "email": "pas-une-adresse"},
+    "bad phone": {"family_name": "Fabre", "phone": "12"},
+    "name too long": {"family_name": "x" * 151},
+    "unknown civility": {"family_name": "Fabre", "civility": "dr"},
+    "company": {"company_name": "Boulangerie Éclair", "siren": "732 829 320"},
+    "company with siret only": {"company_name": "Atelier", "siret": "73282932000074"},
+    "bad siren": {"company_name": "Atelier", "siren": "123456789"},
+    "siret of another siren": {
+        "company_name": "Atelier",
+        "siren": "732829320",
+        "siret": "55208131766522",
+    },
+    "enterprise number in France": {"company_name": "Atelier", "enterprise_number": "0403170701"},
+    "belgian company": {
+        "company_name": "Brasserie",
+        "country": "BE",
+        "enterprise_number": "0403.170.701",
+    },
+    "siren in Belgium": {"company_name": "Brasserie", "country": "BE", "siren": "732829320"},
+    "bad vat": {"company_name": "Atelier", "vat_number": "FR00123456789"},
+    "unknown country": {"company_name": "Atelier", "country": "DE"},
+}
+
+
+def _import_one(world, fields: dict):
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(list(fields))
+    writer.writerow(list(fields.values()))
+    job = services.import_job_create(
+        organisation=world.org_a,
+        data=out.getvalue().encode(),
+        mapping={name: name for name in fields},
+    )
+    return services.import_job_run(job_id=job.pk)
+
+
+def _service_errors(world, actor, kind: str, fields: dict) -> set[tuple[str, str]] | Party:
+    try:
+        return party_services.party_create(
+            actor=actor, organisation=world.org_a, kind=kind, allow_duplicate=True, **fields
+        )
+    except ValidationError as exc:
+        return {
+            (name, message) for name, messages in exc.message_dict.items() for message in messages
+        }
+
+
+def _stored(party: Party) -> dict:
+    party = Party.objects.of(party.organisation_id).get(pk=party.pk)
+    values = {name: getattr(party, name) for name in PARTY_FIELDS if name != "sales_rep"}
+    for name in ("family_name_index", "email_index", "phone_index", "company_name_key"):
+        values[name] = getattr(party, name)
+    values["has_own_key"] = party.data_subject_id is not None
+    return values
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_import_accepts_and_refuses_as_party_create(world, actor, case):
+    fields = CASES[case]
+    kind = PartyKind.COMPANY if fields.get("company_name") else PartyKind.INDIVIDUAL
+    job = _import_one(world, fields)
+    created = _service_errors(world, actor, kind, fields)
+    if isinstance(created, Party):
+        assert (job.rejected, job.parties_created) == (0, 1), job.rejections
+        imported = Party.objects.of(world.org_a).exclude(pk=created.pk).get()
+        assert _stored(imported) == _stored(created)
+        for name in ("email", "phone"):
+            if fields.get(name):
+                lookup = blind_index.lookup(Party, name, fields[name], organisation=world.org_a)
+                assert Party.objects.of(world.org_a).filter(**lookup).count() == 2
+    else:
+        assert job.parties_created == 0
+        assert {(column, reason) for _line, column, reason in job.rejections} == created
