@@ -10,17 +10,35 @@ with one contact person (name, email, phone, job title).
 
 * **import** (Comptoir): ``import_job_create`` (reads and stores the file in
   ``default_storage``) then ``import_job_run``, as the ``comptoir import
-  parties`` command and the UI's task do: every row validated by the parties
-  services, duplicate checks per batch through the blind indexes, every
-  personal value encrypted with AES-256-GCM under the person's own key (one
-  data subject and key per person), blind indexes computed, one audit record
-  per batch and model, job progress committed with each batch of 1,000 rows;
+  parties`` command and the UI's task do: every row checked by the models'
+  own fields and the parties' rules (those of ``party_create``), duplicate
+  checks per batch through the blind indexes, every non-empty personal value
+  encrypted with AES-256-GCM under the person's own key (one data subject
+  and key per person), blind indexes computed, one audit record per batch
+  and model, job progress committed with each batch of 1,000 rows;
 * **raw** (the baseline): the same file parsed with ``csv.reader`` and its rows
   inserted in plaintext with one ``executemany`` into a plain table of the
   same columns, in one transaction, in the same database.
 
 The raw insert is timed before and after the import (median of the two), so
 machine noise affects both alike. ``ratio`` is import time / raw time.
+
+Two floors, measured in the same run, say how far the target ratio can be
+reached at all by anything doing what the issue asks:
+
+* **storage** (``storage_s``): the imported rows, exactly as stored
+  (encrypted, indexed), copied with one ``executemany`` per table into empty
+  clones of Comptoir's three tables (same columns, same indexes), one
+  transaction: what writing these rows costs with no Python work at all;
+* **crypto** (``crypto_s``): the cryptography the issue prescribes for the
+  same rows and nothing else: one fresh key per person wrapped under the
+  organisation key, every non-empty personal value sealed with AES-256-GCM,
+  the blind index (HMAC-SHA256 over the normal form) of every searchable one.
+
+``floor_ratio`` is (storage + crypto) / raw: no import that encrypts and
+indexes as the issue prescribes, into these tables, can have a lower
+``ratio`` on this machine, before it parses or validates anything; nor can
+one process import more than ``floor_rows_per_s`` rows a second.
 
     .venv/bin/python bench/import.py            # full: 100,000 rows
     .venv/bin/python bench/import.py --quick    # 5,000 rows, seconds
@@ -38,6 +56,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from _support import setup_django  # noqa: E402 (bench/ is the script folder)
@@ -141,6 +160,81 @@ def raw_insert(data: bytes, table: str) -> float:
     return time.perf_counter() - started
 
 
+STORED_TABLES = ("privacy_datasubject", "parties_party", "parties_contactperson")
+
+
+def storage_floor() -> float:
+    """The stored rows copied into empty clones of their tables (same DDL), timed."""
+    from django.db import connection, transaction
+
+    copies = []
+    with connection.cursor() as cursor:
+        for table in STORED_TABLES:
+            clone = f"bench_floor_{table}"
+            cursor.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = %s "
+                "AND sql IS NOT NULL ORDER BY type DESC",  # the table before its indexes
+                [table],
+            )
+            ddl = cursor.fetchall()
+            for kind, name, sql in ddl:
+                if kind == "table":
+                    cursor.execute(f'DROP TABLE IF EXISTS "{clone}"')
+                    cursor.execute(sql.replace(f'"{table}"', f'"{clone}"', 1))
+                else:
+                    sql = sql.replace(f'"{name}"', f'"bench_floor_{name}"', 1)
+                    cursor.execute(sql.replace(f'"{table}"', f'"{clone}"', 1))
+            cursor.execute(f'SELECT * FROM "{table}" ORDER BY 1')  # noqa: S608 (constant names)
+            rows = cursor.fetchall()
+            marks = ", ".join(["%s"] * len(cursor.description))
+            copies.append((f'INSERT INTO "{clone}" VALUES ({marks})', rows))  # noqa: S608
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql, rows in copies:
+            cursor.executemany(sql, rows)
+    return time.perf_counter() - started
+
+
+def crypto_floor(data: bytes, organisation) -> float:
+    """The prescribed cryptography of the file's people, and nothing else, timed."""
+    import os
+
+    from comptoir.privacy import blind_index, crypto, keys
+
+    reader = csv.reader(io.StringIO(data.decode("utf-8")), delimiter=";")
+    next(reader)
+    rows = list(reader)
+    org = organisation.pk
+    version, org_key = keys.current_key(org)
+    wrapper = org_key.aead()
+    header = crypto.SUBJECT_HEADER
+    started = time.perf_counter()
+    for company, _siren, given, family, email, phone, _title, postal_code, city in rows:
+        person_uuid = str(uuid.uuid4())
+        material = os.urandom(32)
+        nonce = os.urandom(12)
+        wrapper.encrypt(nonce, material, f"org:{org}:subject:{person_uuid}".encode())
+        key = keys.Key(material, "bench")
+        model = "parties.contactperson" if company else "parties.party"
+        row_uuid = str(uuid.uuid4())
+        for name, value in (
+            ("given_names", given),
+            ("family_name", family),
+            ("email", email),
+            ("phone", phone),
+            ("billing_postal_code", postal_code),
+            ("billing_city", city),
+        ):
+            if value:
+                place = crypto.associated(header, model, name, row_uuid, org)
+                crypto.seal_with(key, header, value.encode(), place)
+        for kind, value in (("email", email), ("phone", phone), ("name", family)):
+            normal = blind_index.normal_form(kind, value, "FR")
+            blind_index.of_normal(organisation_id=org, kind=kind, normal=normal)
+    del version
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="5,000 rows, for CI")
@@ -177,6 +271,10 @@ def main() -> None:
         log(f"import: {import_s:.2f} s ({job.committed_batches} batches)")
         raw_after = raw_insert(data, "bench_raw_import")
         log(f"raw insert again: {raw_after:.2f} s")
+        storage_s = storage_floor()
+        log(f"storage floor (stored rows into clones of the tables): {storage_s:.2f} s")
+        crypto_s = crypto_floor(data, organisation)
+        log(f"crypto floor (keys, seals, blind indexes only): {crypto_s:.2f} s")
 
         parties = Party.objects.of(organisation).count()
         contacts = ContactPerson.objects.of(organisation).count()
@@ -194,6 +292,10 @@ def main() -> None:
             "ratio": round(import_s / raw_s, 1),
             "import_s": round(import_s, 2),
             "raw_s": round(raw_s, 3),
+            "storage_s": round(storage_s, 3),
+            "crypto_s": round(crypto_s, 3),
+            "floor_ratio": round((storage_s + crypto_s) / raw_s, 1),
+            "floor_rows_per_s": round(rows / (storage_s + crypto_s)),
             "parties_created": job.parties_created,
             "contacts_created": job.contacts_created,
             "batches": job.committed_batches,
