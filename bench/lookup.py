@@ -24,7 +24,8 @@ same random emails, so machine noise affects both alike.
 How the encrypted rows are stored: the model is a bench-only
 ``EncryptedModel`` (``comptoir_bench.BenchPerson``: ``email =
 EncryptedEmailField(blind_index="email_index")``, ``email_index =
-BlindIndexField()``), declared here and created with the schema editor as
+BlindIndexField(db_index=False)`` indexed with the organisation as
+Comptoir's models are), declared here and created with the schema editor as
 ``tests/privacy`` does. Every person has their own data subject and key
 (per-person keys, not simplified). The only shortcut is that data subjects are
 inserted with ``bulk_create`` instead of one ``keys.subject_create`` call each:
@@ -86,20 +87,22 @@ def define_models():
 
     from comptoir.privacy.fields import BlindIndexField, EncryptedEmailField
     from comptoir.privacy.models import EncryptedModel
-    from comptoir.tenancy.scope import TenantModel
+    from comptoir.tenancy.scope import TenantModel, tenant_index
 
     class BenchPerson(EncryptedModel):
         email = EncryptedEmailField(max_length=254, blank=True, blind_index="email_index")
-        email_index = BlindIndexField()
+        email_index = BlindIndexField(db_index=False)
 
         class Meta:
             app_label = "comptoir_bench"
+            indexes = [tenant_index("bench_person", "email_index")]  # as Comptoir's models
 
     class BenchPlainPerson(TenantModel):
-        email = models.CharField(max_length=254, db_index=True)
+        email = models.CharField(max_length=254)
 
         class Meta:
             app_label = "comptoir_bench"
+            indexes = [tenant_index("bench_plain", "email")]  # the same shape, in clear
 
     return BenchPerson, BenchPlainPerson
 

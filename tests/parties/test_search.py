@@ -123,6 +123,13 @@ def test_prefix_search_ignores_case_and_accents(world, make_company):
     assert names("Martin") == []  # a prefix, not a substring
 
 
+def test_prefix_search_holds_exactly_the_names_starting_with_it(world, make_company):
+    for name in ("Atelie", "Atelier", "Ateliers Réunis", "Atelieq", "Ateliez", "Atelier€"):
+        make_company(company_name=name)
+    found = selectors.party_search_prefix(organisation=world.org_a, prefix="atelier")
+    assert sorted(p.company_name for p in found) == ["Atelier", "Ateliers Réunis", "Atelier€"]
+
+
 def test_a_company_with_the_same_siren_is_a_duplicate(world, make_company, actor):
     siren = fake_siren(fr)
     original = make_company(siren=siren)
@@ -155,3 +162,43 @@ def test_party_list_filters_by_role_origin_sales_rep_and_kind(world, make_compan
     assert listed(sales_rep=rep) == [supplier]
     assert listed(kind=PartyKind.INDIVIDUAL) == [individual]
     assert selectors.party_list(organisation=world.org_a).ordered
+
+
+# What the database does with the searches ----------------------------------------
+# SQLite keeps no statistics until ANALYZE, which nothing runs: its planner then
+# picks an index from the query's shape alone, and an ORDER BY or a LIKE can
+# make it prefer the organisation's index (every row of the tenant) over the
+# blind index. Each search must say "SEARCH ... USING ... INDEX" on the
+# searched column, never walk the organisation.
+SEARCHES = {
+    "party by email": lambda org: selectors.party_search_exact(
+        organisation=org, email="jean.dupont@example.fr"
+    ),
+    "party by phone": lambda org: selectors.party_search_exact(
+        organisation=org, phone="06 12 34 56 78"
+    ),
+    "party by siren": lambda org: selectors.party_search_exact(
+        organisation=org, siren="732 829 320"
+    ),
+    "party by name prefix": lambda org: selectors.party_search_prefix(
+        organisation=org, prefix="ateli"
+    ),
+    "party duplicates": lambda org: selectors.party_duplicates(
+        organisation=org, siren="732829320", email="jean.dupont@example.fr"
+    ),
+    "contact person by email or phone": lambda org: selectors.contact_person_search(
+        organisation=org, email="jean.dupont@example.fr", phone="0612345678"
+    ),
+}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner without statistics")
+@pytest.mark.parametrize("search", sorted(SEARCHES))
+def test_searches_use_their_column_index_not_the_organisation(world, twins, search):
+    plan = SEARCHES[search](world.org_a).explain()
+    steps = [line for line in plan.splitlines() if "SEARCH" in line or "SCAN" in line]
+    assert steps, plan
+    for step in steps:
+        if "parties_party" in step or "parties_contactperson" in step:
+            assert "organisation_id=?)" not in step, plan  # the tenant, walked row by row
+            assert "SCAN" not in step, plan

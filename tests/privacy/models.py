@@ -20,6 +20,7 @@ from comptoir.privacy.fields import (
     EncryptedTextField,
 )
 from comptoir.privacy.models import EncryptedModel
+from comptoir.tenancy.scope import tenant_index
 
 APP_LABEL = "privacy_tests"
 CONTRACT = [Purpose.CONTRACT_MANAGEMENT]
@@ -47,19 +48,23 @@ class Person(EncryptedModel):
         db_constraint=False,
     )
     family_name = EncryptedCharField(max_length=150, blind_index="family_name_index")
-    family_name_index = BlindIndexField()
+    family_name_index = BlindIndexField(db_index=False)
     email = EncryptedEmailField(max_length=254, blank=True, blind_index="email_index")
-    email_index = BlindIndexField()
+    email_index = BlindIndexField(db_index=False)
     phone = EncryptedPhoneField(max_length=40, blank=True, blind_index="phone_index")
-    phone_index = BlindIndexField()
+    phone_index = BlindIndexField(db_index=False)
     iban = EncryptedIbanField(max_length=40, blank=True, blind_index="iban_index")
-    iban_index = BlindIndexField()
+    iban_index = BlindIndexField(db_index=False)
     birth_date = EncryptedDateField(null=True, blank=True)
     note = EncryptedTextField(blank=True)
     company_name = models.CharField(max_length=200, blank=True)
 
     class Meta:
         app_label = APP_LABEL
+        indexes = [
+            tenant_index("person", f"{name}_index")
+            for name in ("family_name", "email", "phone", "iban")
+        ]
 
     class Privacy:
         subject = "self"

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 
 from comptoir.core import identifiers
+from comptoir.core.lookups import Prefix
 from comptoir.parties.models import (
     ContactPerson,
     Direction,
@@ -89,7 +90,7 @@ def party_search_prefix(*, organisation: Organisation, prefix: str) -> QuerySet[
     key = company_name_key(prefix)
     if not key:
         return Party.objects.of(organisation).none()
-    return party_list(organisation=organisation).filter(company_name_key__startswith=key)
+    return party_list(organisation=organisation).filter(Prefix(F("company_name_key"), key))
 
 
 def party_search_exact(

@@ -249,6 +249,15 @@ def _check_index(model, label: str, field: EncryptedField) -> list[str]:
     errors = []
     if not isinstance(index, BlindIndexField):
         errors.append(f"{label}: its blind index {field.blind_index!r} is not a BlindIndexField")
+    tenant_indexed = any(
+        list(i.fields[:2]) == ["organisation", index.name] for i in model._meta.indexes
+    )
+    if not tenant_indexed or index.db_index:
+        errors.append(
+            f"{label}: its blind index {index.name!r} needs "
+            f"tenant_index(..., {index.name!r}) in Meta.indexes, and db_index=False "
+            "(searches are always within one organisation)"
+        )
     if field.normaliser not in NORMALISERS:
         errors.append(f"{label}: no normaliser {field.normaliser!r} (one of {sorted(NORMALISERS)})")
     return errors

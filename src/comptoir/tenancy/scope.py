@@ -49,3 +49,14 @@ class TenantModel(models.Model):
         # ``objects.of(organisation)``.
         base_manager_name = "across_organisations"
         default_manager_name = "across_organisations"
+
+
+def tenant_index(prefix: str, column: str) -> models.Index:
+    """The index of a column always searched within one organisation:
+    (organisation, column). A lone index on the column would do, with
+    statistics; without them (SQLite keeps none until ANALYZE) the planner
+    may as well pick the organisation's index and read all its rows."""
+    name = f"{prefix}_{column}"
+    if len(name) > 30:
+        raise ValueError(f"index name {name!r} is longer than 30 characters")
+    return models.Index(fields=["organisation", column], name=name)

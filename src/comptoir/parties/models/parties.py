@@ -29,6 +29,7 @@ from comptoir.privacy.fields import (
     EncryptedTextField,
 )
 from comptoir.privacy.models import EncryptedModel
+from comptoir.tenancy.scope import tenant_index
 
 ANONYMISED_NAME = "Anonymised"
 ANONYMISED_EMAIL = "anonymised@anonymised.invalid"
@@ -61,12 +62,10 @@ class Party(EncryptedModel):
 
     # A company: public business data, in clear.
     company_name = models.CharField(_("company name"), max_length=200, blank=True)
-    company_name_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
-    siren = models.CharField(_("SIREN"), max_length=9, blank=True, db_index=True)
+    company_name_key = models.CharField(max_length=200, blank=True, editable=False)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True)
-    enterprise_number = models.CharField(
-        _("enterprise number"), max_length=10, blank=True, db_index=True
-    )
+    enterprise_number = models.CharField(_("enterprise number"), max_length=10, blank=True)
     vat_number = models.CharField(_("VAT number"), max_length=14, blank=True)
 
     # An individual: a person, encrypted under their own key.
@@ -75,11 +74,11 @@ class Party(EncryptedModel):
     family_name = EncryptedCharField(
         _("family name"), max_length=150, blank=True, blind_index="family_name_index"
     )
-    family_name_index = BlindIndexField()
+    family_name_index = BlindIndexField(db_index=False)
     email = EncryptedEmailField(_("email"), max_length=254, blank=True, blind_index="email_index")
-    email_index = BlindIndexField()
+    email_index = BlindIndexField(db_index=False)
     phone = EncryptedPhoneField(_("phone"), max_length=40, blank=True, blind_index="phone_index")
-    phone_index = BlindIndexField()
+    phone_index = BlindIndexField(db_index=False)
 
     billing_street = EncryptedTextField(_("billing address"), blank=True)
     billing_postal_code = EncryptedCharField(_("billing postal code"), max_length=20, blank=True)
@@ -104,6 +103,18 @@ class Party(EncryptedModel):
 
     class Meta(EncryptedModel.Meta):
         ordering = ["company_name_key", "pk"]
+        # Exact and prefix searches, always within one organisation.
+        indexes = [
+            tenant_index("party", column)
+            for column in (
+                "company_name_key",
+                "siren",
+                "enterprise_number",
+                "family_name_index",
+                "email_index",
+                "phone_index",
+            )
+        ]
         verbose_name = _("party")
         verbose_name_plural = _("parties")
 

@@ -18,6 +18,7 @@ from comptoir.privacy.fields import (
     EncryptedTextField,
 )
 from comptoir.privacy.models import EncryptedModel
+from comptoir.tenancy.scope import tenant_index
 
 # Searchable columns by kind of value: a search or a duplicate check by email
 # looks in both email columns, one by phone in the three phone columns (the
@@ -38,25 +39,25 @@ class ContactPerson(EncryptedModel):
     family_name = EncryptedCharField(
         _("family name"), max_length=150, blind_index="family_name_index"
     )
-    family_name_index = BlindIndexField()
+    family_name_index = BlindIndexField(db_index=False)
     birth_name = EncryptedCharField(_("birth name"), max_length=150, blank=True)
     usage_name = EncryptedCharField(_("usage name"), max_length=150, blank=True)
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
 
     email = EncryptedEmailField(_("email"), max_length=254, blank=True, blind_index="email_index")
-    email_index = BlindIndexField()
+    email_index = BlindIndexField(db_index=False)
     email_other = EncryptedEmailField(
         _("other email"), max_length=254, blank=True, blind_index="email_other_index"
     )
-    email_other_index = BlindIndexField()
+    email_other_index = BlindIndexField(db_index=False)
     phone = EncryptedPhoneField(
         _("fixed phone"), max_length=40, blank=True, blind_index="phone_index"
     )
-    phone_index = BlindIndexField()
+    phone_index = BlindIndexField(db_index=False)
     mobile = EncryptedPhoneField(_("mobile"), max_length=40, blank=True, blind_index="mobile_index")
-    mobile_index = BlindIndexField()
+    mobile_index = BlindIndexField(db_index=False)
     fax = EncryptedPhoneField(_("fax"), max_length=40, blank=True, blind_index="fax_index")
-    fax_index = BlindIndexField()
+    fax_index = BlindIndexField(db_index=False)
     linkedin = EncryptedCharField(_("LinkedIn profile"), max_length=200, blank=True)
     x_profile = EncryptedCharField(_("X profile"), max_length=100, blank=True)
     notes = EncryptedTextField(_("notes"), blank=True, help_text=declare.SENSITIVE_DATA_WARNING)
@@ -79,6 +80,11 @@ class ContactPerson(EncryptedModel):
 
     class Meta(EncryptedModel.Meta):
         ordering = ["party", "pk"]
+        # Exact searches (and duplicate checks), always within one organisation.
+        indexes = [
+            tenant_index("contact", f"{name}_index")
+            for name in ("family_name", *EMAIL_FIELDS, *PHONE_FIELDS)
+        ]
         verbose_name = _("contact person")
         verbose_name_plural = _("contact persons")
 
