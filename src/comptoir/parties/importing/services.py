@@ -1,4 +1,4 @@
-"""Running an import: rows validated by the parties services, committed in batches.
+"""Running an import: rows validated by the parties' own rules, committed in batches.
 
 How a job runs (``import_job_run``):
 
@@ -6,8 +6,10 @@ How a job runs (``import_job_run``):
   before ``job.processed_rows`` belong to committed batches and are skipped,
   so a re-run after a crash resumes where the last commit left off;
 * each batch of ``job.batch_size`` rows is one transaction: every row is
-  built and validated through ``party_prepare`` / ``contact_person_prepare``
-  (the very rules of ``party_create`` and ``contact_person_create``); rows
+  checked without building a model instance, by the models' own fields
+  (``privacy.bulk.clean_values``) and the rules their ``clean`` applies
+  (``parties.rules``): the very rules of ``party_create`` and
+  ``contact_person_create``, which tests/parties/importing holds it to; rows
   that fail are rejected with their line, the file's column and the reason;
 * duplicates are looked for once per batch, not once per row: one query on
   the SIREN / enterprise number / company-name-key columns and the email and
@@ -16,9 +18,12 @@ How a job runs (``import_job_run``):
   earlier in the file) creates nothing and counts as a duplicate; a contact
   person whose company exists is added to it. So importing the same file
   twice creates nothing the second time;
-* what remains is written with ``bulk_create`` (which encrypts through the
-  fields' ``pre_save`` and computes the blind indexes), the data subjects of
-  the new people in one insert too (``keys.subjects_create``);
+* what remains is written in one statement per table: the data subjects of
+  the new people with their fresh keys (``keys.subjects_create``), then the
+  parties and contact persons, sealed under those keys and indexed as
+  ``pre_save`` would (``privacy.bulk.sealed_rows``), inserted by
+  ``core.rawsql.insert_many``. A model instance and ``bulk_create`` would
+  cost several times the encryption of the row;
 * the audit journal gets **one record per batch and model** (action CREATE,
   ``object_type`` the model, ``object_id`` ``import:<job>:batch:<n>:rows:<count>``,
   ``fields`` every field set on any of those rows), not one per row: each

@@ -8,10 +8,8 @@ one audit record naming the fields it set, never their values.
 from comptoir.parties.services.interactions import interaction_record
 from comptoir.parties.services.parties import (
     contact_person_create,
-    contact_person_prepare,
     contact_person_update,
     party_create,
-    party_prepare,
     party_update,
 )
 from comptoir.parties.services.pipeline import (
@@ -26,7 +24,6 @@ from comptoir.parties.services.pipeline import (
 
 __all__ = [
     "contact_person_create",
-    "contact_person_prepare",
     "contact_person_update",
     "interaction_record",
     "money",
@@ -34,7 +31,6 @@ __all__ = [
     "opportunity_move",
     "opportunity_update",
     "party_create",
-    "party_prepare",
     "party_update",
     "pipeline_stage_create",
     "pipeline_stage_update",

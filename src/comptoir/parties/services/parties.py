@@ -133,13 +133,12 @@ def _contact_person_duplicates(
     return errors
 
 
-def party_prepare(*, organisation: Organisation, kind: str, **fields: Any) -> Party:
+def _party_prepared(*, organisation: Organisation, kind: str, **fields: Any) -> Party:
     """A validated, unsaved party: what ``party_create`` checks before it writes.
 
-    The importer builds its batches with it (and ``bulk_create``), so an
-    imported row passes exactly the rules of a party created by hand. The
-    uniqueness of the fresh ``row_uuid`` (a random UUID) and the existence of
-    the ``organisation`` the caller hands over are not queried.
+    The uniqueness of the fresh ``row_uuid`` (a random UUID) and the existence
+    of the ``organisation`` the caller hands over are not queried. (The
+    importer applies the same rules without an instance: ``parties.rules``.)
     """
     check_names(fields, PARTY_FIELDS, "party_create")
     party = Party(organisation=organisation, kind=kind, **fields)
@@ -149,18 +148,12 @@ def party_prepare(*, organisation: Organisation, kind: str, **fields: Any) -> Pa
     return party
 
 
-def contact_person_prepare(*, party: Party, **fields: Any) -> ContactPerson:
-    """A validated, unsaved contact person of ``party`` (which may be unsaved itself:
-    an imported company and its contact person are written in the same batch)."""
+def _contact_person_prepared(*, party: Party, **fields: Any) -> ContactPerson:
+    """A validated, unsaved contact person of ``party``."""
     check_names(fields, CONTACT_PERSON_FIELDS, "contact_person_create")
     person = ContactPerson(organisation_id=party.organisation_id, party=party, **fields)
     person.organisation = party.organisation
-    exclude = (
-        ["row_uuid", "organisation"]
-        if party.pk is not None
-        else ["row_uuid", "organisation", "party"]
-    )
-    validate(person, exclude=exclude)
+    validate(person, exclude=["row_uuid", "organisation"])
     return person
 
 
@@ -174,7 +167,7 @@ def party_create(
     **fields: Any,
 ) -> Party:
     """Create a company or an individual (who gets their own data subject)."""
-    party = party_prepare(organisation=organisation, kind=kind, **fields)
+    party = _party_prepared(organisation=organisation, kind=kind, **fields)
     names = ["kind", *filled(party, PARTY_FIELDS)]
     if not allow_duplicate:
         raise_if(_party_duplicates(party, names))
@@ -210,7 +203,7 @@ def contact_person_create(
     *, actor: Actor, party: Party, allow_duplicate: bool = False, **fields: Any
 ) -> ContactPerson:
     """Add a contact person (their own data subject) to a company party."""
-    person = contact_person_prepare(party=party, **fields)
+    person = _contact_person_prepared(party=party, **fields)
     names = filled(person, CONTACT_PERSON_FIELDS)
     if not allow_duplicate:
         raise_if(_contact_person_duplicates(person, names))
