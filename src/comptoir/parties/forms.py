@@ -16,10 +16,12 @@ from comptoir.parties.models import (
     Direction,
     Interaction,
     InteractionKind,
+    Opportunity,
     Origin,
     Party,
     PartyKind,
     PartyRole,
+    PipelineStage,
 )
 from comptoir.tenancy import selectors as tenancy_selectors
 from comptoir.tenancy.models import Organisation
@@ -263,13 +265,63 @@ class InteractionForm(forms.Form):
 
 
 # Pipeline ------------------------------------------------------------------------
-class OpportunityForm(forms.Form):
+PIPELINE_STAGE_FIELDS = ("name", "position", "probability", "is_won", "is_lost")
+
+
+class PipelineStageForm(forms.Form):
+    """A stage's name, place in the order, default probability and outcome.
+
+    ``adding``: a new stage, whose place may be left empty (after the last one)."""
+
+    def __init__(self, *args, adding: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if adding:
+            self.fields["position"].required = False
+            self.fields["position"].help_text = _("Leave empty to put it after the last stage.")
+
+    @classmethod
+    def initial_from(cls, stage: PipelineStage) -> dict:
+        return {name: getattr(stage, name) for name in cls.base_fields}
+
+
+PipelineStageForm.base_fields = forms.fields_for_model(PipelineStage, fields=PIPELINE_STAGE_FIELDS)
+PipelineStageForm.base_fields["position"].help_text = _(
+    "Stages are shown from the smallest number to the largest."
+)
+
+
+class OpportunityEditForm(forms.Form):
+    """What an opportunity's edit changes; its stage changes on the board."""
+
     title = forms.CharField(label=_("Title"), max_length=200)
     amount = forms.CharField(
         label=_("Amount (€, excl. VAT)"),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
+    probability = forms.IntegerField(label=_("Probability (%)"), min_value=0, max_value=100)
+    expected_close_on = forms.DateField(label=_("Expected close date"), required=False, widget=DATE)
+    owner = MemberChoiceField(label=_("Owner"), queryset=None, required=False, empty_label="—")
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _members(organisation)
+
+    @classmethod
+    def initial_from(cls, opportunity: Opportunity) -> dict:
+        return {
+            "title": opportunity.title,
+            "amount": opportunity.amount,
+            "probability": opportunity.probability,
+            "expected_close_on": opportunity.expected_close_on,
+            "owner": opportunity.owner_id,
+        }
+
+
+class OpportunityForm(OpportunityEditForm):
+    """A new opportunity: its stage too, and the stage's probability by default."""
+
+    field_order = ("title", "amount", "stage", "probability", "expected_close_on", "owner")
     stage = forms.TypedChoiceField(label=_("Stage"), coerce=int, required=False, empty_value=None)
     probability = forms.IntegerField(
         label=_("Probability (%)"),
@@ -278,14 +330,11 @@ class OpportunityForm(forms.Form):
         required=False,
         help_text=_("Leave empty for the stage's own probability."),
     )
-    expected_close_on = forms.DateField(label=_("Expected close date"), required=False, widget=DATE)
-    owner = MemberChoiceField(label=_("Owner"), queryset=None, required=False, empty_label="—")
 
     def __init__(self, *args, organisation: Organisation, stages, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, organisation=organisation, **kwargs)
         self.stages = {stage.pk: stage for stage in stages}
         self.fields["stage"].choices = [(stage.pk, stage.name) for stage in stages]
-        self.fields["owner"].queryset = _members(organisation)
 
 
 class OpportunityMoveForm(forms.Form):
@@ -302,8 +351,10 @@ __all__ = [
     "ContactPersonForm",
     "IndividualForm",
     "InteractionForm",
+    "OpportunityEditForm",
     "OpportunityForm",
     "OpportunityMoveForm",
     "PartyFilterForm",
     "PartySearchForm",
+    "PipelineStageForm",
 ]

@@ -22,10 +22,12 @@ from comptoir.parties.forms import (
     ContactPersonForm,
     IndividualForm,
     InteractionForm,
+    OpportunityEditForm,
     OpportunityForm,
     OpportunityMoveForm,
     PartyFilterForm,
     PartySearchForm,
+    PipelineStageForm,
 )
 from comptoir.parties.models import (
     ContactPerson,
@@ -33,6 +35,7 @@ from comptoir.parties.models import (
     Opportunity,
     Party,
     PartyKind,
+    PipelineStage,
 )
 from comptoir.tenancy.roles import Permission, has_permission
 from comptoir.web.submit import submit
@@ -53,6 +56,20 @@ def _party_or_404(request, party_id: int) -> Party:
     try:
         return selectors.party_get(organisation=request.organisation, party_id=party_id)
     except Party.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _stage_or_404(request, stage_id: int) -> PipelineStage:
+    try:
+        return selectors.pipeline_stage_list(organisation=request.organisation).get(pk=stage_id)
+    except PipelineStage.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _opportunity_or_404(request, opportunity_id: int) -> Opportunity:
+    try:
+        return selectors.opportunity_list(organisation=request.organisation).get(pk=opportunity_id)
+    except Opportunity.DoesNotExist as exc:
         raise Http404 from exc
 
 
@@ -307,6 +324,44 @@ def opportunity_create(request, party_id: int):
     )
 
 
+@never_cache
+@permission_required(Permission.SALES_MANAGE)
+def opportunity_edit(request, opportunity_id: int):
+    """What ``opportunity_update`` changes; the stage changes on the board. Back to
+    the board when opened from it, else to the party."""
+    opportunity = _opportunity_or_404(request, opportunity_id)
+    from_board = request.GET.get("from") == "pipeline"
+    if request.method == "POST":
+        form = OpportunityEditForm(request.POST, organisation=request.organisation)
+        outcome = submit(
+            form,
+            lambda data: services.opportunity_update(
+                actor=request_actor(request), opportunity=opportunity, **data
+            ),
+        )
+        if outcome.saved:
+            messages.success(request, _("The opportunity was saved."))
+            if from_board:
+                return redirect("parties:pipeline")
+            return redirect("parties:party_detail", party_id=opportunity.party_id)
+    else:
+        form = OpportunityEditForm(
+            initial=OpportunityEditForm.initial_from(opportunity), organisation=request.organisation
+        )
+        record_read(request, object_type=OPPORTUNITY, object_id=opportunity.pk)
+    return render(
+        request,
+        "parties/opportunity_edit.html",
+        {
+            "form": form,
+            "party": opportunity.party,
+            "opportunity": opportunity,
+            "from_board": from_board,
+            "title": _("Edit %(name)s") % {"name": opportunity.title},
+        },
+    )
+
+
 def _pipeline_context(request) -> dict:
     board = selectors.opportunity_board(organisation=request.organisation)
     stages = [column.stage for column in board]
@@ -347,12 +402,7 @@ def pipeline(request):
 @require_POST
 @permission_required(Permission.SALES_MANAGE)
 def opportunity_move(request, opportunity_id: int):
-    try:
-        opportunity = selectors.opportunity_list(organisation=request.organisation).get(
-            pk=opportunity_id
-        )
-    except Opportunity.DoesNotExist as exc:
-        raise Http404 from exc
+    opportunity = _opportunity_or_404(request, opportunity_id)
     stages = list(selectors.pipeline_stage_list(organisation=request.organisation))
     form = OpportunityMoveForm(request.POST, stages=stages, prefix=f"o{opportunity.pk}")
     if form.is_valid():
@@ -372,3 +422,62 @@ def opportunity_move(request, opportunity_id: int):
     if not form.is_valid():
         context["error"] = _("Choose a stage.")
     return render(request, "parties/_pipeline.html", context)
+
+
+# Pipeline stages ---------------------------------------------------------------------------
+def _stages_page(request, form: PipelineStageForm):
+    # Stages are no one's personal data: the page writes no read event. A visit
+    # creates nothing: the default stages come with the first opportunity or stage.
+    return render(
+        request,
+        "parties/pipeline_stages.html",
+        {
+            "stages": selectors.pipeline_stage_list(organisation=request.organisation),
+            "form": form,
+            "can_manage": _can(request, Permission.SALES_MANAGE),
+        },
+    )
+
+
+@permission_required(Permission.SALES_VIEW)
+def pipeline_stages(request):
+    return _stages_page(request, PipelineStageForm(adding=True))
+
+
+@require_POST
+@permission_required(Permission.SALES_MANAGE)
+def pipeline_stage_create(request):
+    form = PipelineStageForm(request.POST, adding=True)
+    outcome = submit(
+        form,
+        lambda data: services.pipeline_stage_create(
+            actor=request_actor(request), organisation=request.organisation, **data
+        ),
+    )
+    if outcome.saved:
+        messages.success(request, _("The stage was added."))
+        return redirect("parties:pipeline_stages")
+    return _stages_page(request, form)
+
+
+@permission_required(Permission.SALES_MANAGE)
+def pipeline_stage_edit(request, stage_id: int):
+    stage = _stage_or_404(request, stage_id)
+    if request.method == "POST":
+        form = PipelineStageForm(request.POST)
+        outcome = submit(
+            form,
+            lambda data: services.pipeline_stage_update(
+                actor=request_actor(request), stage=stage, **data
+            ),
+        )
+        if outcome.saved:
+            messages.success(request, _("The stage was saved."))
+            return redirect("parties:pipeline_stages")
+    else:
+        form = PipelineStageForm(initial=PipelineStageForm.initial_from(stage))
+    return render(
+        request,
+        "parties/pipeline_stage_form.html",
+        {"form": form, "stage": stage, "title": _("Edit %(name)s") % {"name": stage.name}},
+    )
