@@ -3,7 +3,10 @@
 ``registry`` answers, for one model, what its personal fields are (category,
 purposes, erasure, encryption) and, across the project, which fields of which
 models hold data about people, in which categories, for which purposes: what
-the art. 30 register and the access export are generated from.
+the art. 30 register and the access export are generated from. For one
+person (``holdings(subject)``) it answers which rows of which models hold
+data about them and in which fields, categories and purposes, reading
+whether a field is filled without decrypting anything.
 
 ``populate`` runs from ``PrivacyConfig.ready``: a declaration naming an
 unknown field, declaring a field both personal and not, or asking for
@@ -89,6 +92,45 @@ class ModelPrivacy:
         )
 
 
+@dataclass(frozen=True)
+class Holding:
+    """One row holding data about one person: the fields that hold it, never their values."""
+
+    model: type[models.Model]
+    pk: int
+    fields: tuple[PersonalField, ...]
+
+    @property
+    def categories(self) -> list[Category]:
+        return sorted({f.category for f in self.fields}, key=str)
+
+    @property
+    def purposes(self) -> list[Purpose]:
+        return sorted({p for f in self.fields for p in f.purposes}, key=lambda p: p.value)
+
+
+def _subject_lookup(declaration: ModelPrivacy) -> str | None:
+    """The lookup from a row of the model to the ``DataSubject`` it is about, if any.
+
+    ``"self"`` on a model with encrypted fields means the row is the person,
+    whose key is its ``data_subject``; a path ends at ``DataSubject`` (staff
+    users, reached by other paths, are not data subjects of an organisation).
+    """
+    from comptoir.privacy.models import DataSubject, EncryptedModel
+
+    model, subject = declaration.model, declaration.subject
+    if subject is None or model is DataSubject:
+        return None
+    if subject == "self":
+        return "data_subject" if issubclass(model, EncryptedModel) else None
+    current = model
+    for step in subject.split("__"):
+        current = current._meta.get_field(step).related_model
+        if current is None:
+            return None
+    return subject if current is DataSubject else None
+
+
 class Registry:
     def __init__(self):
         self._models: dict[type[models.Model], ModelPrivacy] = {}
@@ -143,6 +185,33 @@ class Registry:
             for purpose in field.purposes:
                 grouped[purpose].append(field)
         return dict(grouped)
+
+    def holdings(self, subject) -> list[Holding]:
+        """Every row holding data about ``subject`` (a ``DataSubject``) and which of
+        its personal fields hold it. Reads stored values to see whether they are
+        filled (a sealed value is not opened), within the subject's organisation."""
+        found: list[Holding] = []
+        for declaration in self._models.values():
+            lookup = _subject_lookup(declaration)
+            personal = declaration.personal_fields()
+            if lookup is None or not personal:
+                continue
+            model = declaration.model
+            attnames = {f.name: model._meta.get_field(f.name).attname for f in personal}
+            rows = (
+                model._base_manager.filter(
+                    organisation_id=subject.organisation_id, **{lookup: subject.pk}
+                )
+                .order_by("pk")
+                .values("pk", *attnames.values())
+            )
+            for row in rows:
+                filled = tuple(
+                    f for f in personal if row[attnames[f.name]] not in (None, "", b"", False)
+                )
+                if filled:
+                    found.append(Holding(model, row["pk"], filled))
+        return found
 
     def undeclared(self, model) -> list[str]:
         """Fields of ``model`` that can hold personal data and are declared neither way."""
