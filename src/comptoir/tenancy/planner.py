@@ -39,8 +39,9 @@ def _stat(columns: list[str], unique: bool) -> str:
     return " ".join(str(n) for n in (ROWS, *averages))
 
 
-def seed(using: str = "default") -> int:
-    """Write the missing statistics of tenant tables' indexes; how many were written."""
+def seed(using: str = "default", models=None) -> int:
+    """Write the missing statistics of tenant tables' indexes (``models``: the
+    installed ones by default); how many were written."""
     from django.apps import apps
 
     connection = connections[using]
@@ -48,7 +49,7 @@ def seed(using: str = "default") -> int:
         return 0
     tables = {
         m._meta.db_table
-        for m in apps.get_models()
+        for m in (apps.get_models() if models is None else models)
         if issubclass(m, TenantModel) and m._meta.managed and not m._meta.proxy
     }
     written = 0
