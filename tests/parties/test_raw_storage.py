@@ -1,4 +1,4 @@
-"""No plaintext name, email, phone, address or note of a person is in the database.
+"""No plaintext name, email, phone, address, note or bank detail is in the database.
 
 The approach of tests/privacy/test_raw_storage.py: on SQLite the whole
 database image is read, on PostgreSQL every column of every row of the
@@ -23,7 +23,12 @@ def stored(world, actor, make_company, make_contact):
         (fr, world.org_a, "06 12 34 56 78"),
         (be, world.org_b, "+32 470 12 34 56"),
     ):
-        company = make_company(organisation, company_name=f"CLEARCOMPANY {fake.company()}")
+        company = make_company(
+            organisation,
+            company_name=f"CLEARCOMPANY {fake.company()}",
+            iban=fake.iban(),
+            bic=fake.swift11(),
+        )
         companies.append(company.company_name)
         person = make_contact(
             company,
@@ -44,6 +49,8 @@ def stored(world, actor, make_company, make_contact):
             family_name=f"{fake.last_name()}-Individual",
             email=f"{fake.user_name()}.individual@example.test",
             billing_street=f"{fake.street_address()} secretstreet",
+            iban=fake.iban(),
+            bic=fake.swift8(),
         )
         interaction = services.interaction_record(
             actor=actor,
@@ -72,6 +79,14 @@ def stored(world, actor, make_company, make_contact):
             interaction.note,
             interaction.note[:20],
         ]
+        for party in (company, individual):
+            secrets += [
+                party.iban,
+                party.iban_grouped,
+                party.iban[4:],  # the account without its country and check digits
+                party.iban[-11:],
+                party.bic,
+            ]
     return secrets, companies
 
 

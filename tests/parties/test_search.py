@@ -180,6 +180,7 @@ SEARCHES = {
     "party by siren": lambda org: selectors.party_search_exact(
         organisation=org, siren="732 829 320"
     ),
+    "party by iban": lambda org: selectors.party_search_exact(organisation=org, iban=fr.iban()),
     "party by name prefix": lambda org: selectors.party_search_prefix(
         organisation=org, prefix="ateli"
     ),

@@ -7,6 +7,8 @@ checking (check digits, lengths, prefixes).
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from schwifty import BIC
+from schwifty.exceptions import SchwiftyException
 from stdnum.be import vat as be_vat
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siren as fr_siren
@@ -50,3 +52,14 @@ def vat_number(value: str, country: str) -> str:
         compact = _check(be_vat, value, _("Enter a valid Belgian VAT number (BE + 10 digits)."))
         return compact if compact.startswith("BE") else f"BE{compact}"
     raise ValidationError(_("Only French and Belgian VAT numbers are handled."), code="country")
+
+
+def validate_bic(value: str) -> None:
+    """A BIC (ISO 9362): 8 or 11 characters, a bank code and a known country
+    (checked by schwifty). The message never quotes the value."""
+    try:
+        BIC(value)
+    except SchwiftyException as exc:
+        raise ValidationError(
+            _("Enter a valid BIC (8 or 11 letters and digits)."), code="invalid"
+        ) from exc

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.parties import access
 from comptoir.parties.models import (
     Channel,
     ContactPerson,
@@ -23,6 +24,7 @@ from comptoir.parties.models import (
     PartyRole,
     PipelineStage,
 )
+from comptoir.parties.rules import BANK_DETAILS
 from comptoir.tenancy import selectors as tenancy_selectors
 from comptoir.tenancy.models import Organisation
 
@@ -50,10 +52,12 @@ class FieldsetsMixin:
     fieldsets: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def grouped(self):
-        return [
+        """The fieldsets holding at least one of the form's fields."""
+        groups = [
             (legend, [self[name] for name in names if name in self.fields])
             for legend, names in self.fieldsets
         ]
+        return [(legend, fields) for legend, fields in groups if fields]
 
 
 # Lists and search ----------------------------------------------------------
@@ -79,22 +83,36 @@ class PartyFilterForm(forms.Form):
 
 
 class PartySearchForm(forms.Form):
-    """Exact search by email, phone or SIREN, prefix search by company name.
+    """Exact search by email, phone, SIREN or (for the roles that see bank
+    details) IBAN, prefix search by company name.
 
-    Sent by POST: an email or a phone number never goes into a URL (server
-    logs, browser history, the Referer header)."""
+    Sent by POST: an email, a phone number or an IBAN never goes into a URL
+    (server logs, browser history, the Referer header)."""
+
+    EXACT = ("email", "phone", "siren", "iban")
 
     email = forms.CharField(label=_("Email"), required=False, max_length=254)
     phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
     siren = forms.CharField(label=_("SIREN or SIRET"), required=False, max_length=20)
+    iban = forms.CharField(label=_("IBAN"), required=False, max_length=42)  # 34, spaced
     company_name = forms.CharField(
         label=_("Company name starts with"), required=False, max_length=200
     )
 
+    def __init__(self, *args, role: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["iban"].widget.attrs.update(autocomplete="off", spellcheck="false")
+        if not access.sees_bank_details(role):
+            del self.fields["iban"]
+
     def clean(self):
         data = super().clean()
         if not any(data.get(name, "").strip() for name in self.fields):
-            raise forms.ValidationError(_("Give an email, a phone, a SIREN or a company name."))
+            if "iban" in self.fields:
+                message = _("Give an email, a phone, a SIREN, an IBAN or a company name.")
+            else:
+                message = _("Give an email, a phone, a SIREN or a company name.")
+            raise forms.ValidationError(message)
         return data
 
 
@@ -130,6 +148,7 @@ COMPANY_FIELDS = (
     "vat_number",
 )
 INDIVIDUAL_FIELDS = ("civility", "given_names", "family_name", "email", "phone", "country")
+BANK_FIELDS = BANK_DETAILS  # written only by the roles ``access`` allows
 
 
 def _party_fields(names: tuple[str, ...]) -> dict[str, forms.Field]:
@@ -154,20 +173,31 @@ def _party_fields(names: tuple[str, ...]) -> dict[str, forms.Field]:
         fields["sales_rep"].empty_label = "—"
     if "email" in fields:
         fields["email"].widget.attrs["autocomplete"] = "off"
+    for name in BANK_FIELDS:
+        if name in fields:
+            fields[name].widget.attrs.update(autocomplete="off", spellcheck="false")
     return fields
 
 
 class PartyForm(FieldsetsMixin, forms.Form):
+    """A party's fields, those the ``role`` may write only (``access``): the bank
+    details for the finance roles, the rest for the contacts managers."""
+
     kind: str = ""
 
-    def __init__(self, *args, organisation: Organisation, **kwargs):
+    def __init__(self, *args, organisation: Organisation, role: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sales_rep"].queryset = _members(organisation)
+        allowed = set(access.writable(role, self.fields))
+        for name in [name for name in self.fields if name not in allowed]:
+            del self.fields[name]
+        if "sales_rep" in self.fields:
+            self.fields["sales_rep"].queryset = _members(organisation)
 
     @classmethod
-    def initial_from(cls, party: Party) -> dict:
+    def initial_from(cls, party: Party, role: str) -> dict:
+        """The party's values of the fields the role may write (no other is decrypted)."""
         initial = {}
-        for name in cls.base_fields:
+        for name in access.writable(role, cls.base_fields):
             field = party._meta.get_field(name)
             initial[name] = getattr(party, field.attname if field.is_relation else name)
         return initial
@@ -180,6 +210,7 @@ class CompanyForm(PartyForm):
         (_("Roles"), ROLE_FIELDS),
         (_("Follow-up"), FOLLOW_UP_FIELDS),
         (_("Addresses"), ADDRESS_FIELDS),
+        (_("Bank details"), BANK_FIELDS),
     )
 
 
@@ -190,14 +221,15 @@ class IndividualForm(PartyForm):
         (_("Roles"), ROLE_FIELDS),
         (_("Follow-up"), FOLLOW_UP_FIELDS),
         (_("Addresses"), ADDRESS_FIELDS),
+        (_("Bank details"), BANK_FIELDS),
     )
 
 
 CompanyForm.base_fields = _party_fields(
-    COMPANY_FIELDS + ROLE_FIELDS + FOLLOW_UP_FIELDS + ADDRESS_FIELDS
+    COMPANY_FIELDS + ROLE_FIELDS + FOLLOW_UP_FIELDS + ADDRESS_FIELDS + BANK_FIELDS
 )
 IndividualForm.base_fields = _party_fields(
-    INDIVIDUAL_FIELDS + ROLE_FIELDS + FOLLOW_UP_FIELDS + ADDRESS_FIELDS
+    INDIVIDUAL_FIELDS + ROLE_FIELDS + FOLLOW_UP_FIELDS + ADDRESS_FIELDS + BANK_FIELDS
 )
 
 

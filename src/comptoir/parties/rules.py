@@ -22,6 +22,9 @@ Values = MutableMapping[str, Any]
 Errors = dict[str, ValidationError]
 
 IDENTIFIERS = ("siren", "siret", "enterprise_number", "vat_number")
+BANK_DETAILS = ("iban", "bic")
+# What ``party_tidy`` rewrites.
+TIDIED_FIELDS = ("company_name", *IDENTIFIERS, *BANK_DETAILS)
 PERSON_FIELDS = ("given_names", "family_name", "email", "phone", "civility")
 DATE_ORDER = (("client_since", "client_ended_on"), ("supplier_since", "supplier_ended_on"))
 ROLE_DATES = (
@@ -42,8 +45,9 @@ CONTACT_PERSON_RULE_FIELDS = ("contact_status", "preferred_channel")
 
 
 def party_tidy(values: Values) -> None:
-    """What a party's values become before any check: identifiers compact, the name stripped."""
-    for name in IDENTIFIERS:
+    """What a party's values become before any check: identifiers and bank details
+    compact and upper-case (an IBAN is kept in its electronic form), the name stripped."""
+    for name in (*IDENTIFIERS, *BANK_DETAILS):
         values[name] = identifiers.compact(values[name])
     values["company_name"] = values["company_name"].strip()
 

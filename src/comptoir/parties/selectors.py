@@ -1,8 +1,8 @@
 """Reads of parties, contact persons and interactions: always within one organisation.
 
-Exact search (email, phone, SIREN, enterprise number) never decrypts and
-never scans: emails and phones are found through their blind indexes
-(indexed columns of keyed hashes), identifiers through indexed clear
+Exact search (email, phone, IBAN, SIREN, enterprise number) never decrypts
+and never scans: emails, phones and IBANs are found through their blind
+indexes (indexed columns of keyed hashes), identifiers through indexed clear
 columns. Company names are searched by prefix on an indexed, case-folded
 column. Lists are querysets with a stable order, ready to paginate.
 """
@@ -100,9 +100,11 @@ def party_search_exact(
     phone: str = "",
     siren: str = "",
     enterprise_number: str = "",
+    iban: str = "",
 ) -> QuerySet[Party]:
     """Parties matching any value given: an individual's own email or phone, or one of
-    their contact persons'; a SIREN (or a SIRET, read as its SIREN); an enterprise number."""
+    their contact persons'; a SIREN (or a SIRET, read as its SIREN); an enterprise number;
+    the party's IBAN (in any spelling). Who may search by IBAN: ``access``."""
     query = Q()
     matched = False
     for kind, value, columns in (("email", email, EMAIL_FIELDS), ("phone", phone, PHONE_FIELDS)):
@@ -112,6 +114,10 @@ def party_search_exact(
         matched = True
         people = ContactPerson.objects.of(organisation).filter(_any_column(columns, index))
         query |= Q(**{f"{kind}_index": index}) | Q(pk__in=people.values("party_id"))
+    index = digest(organisation=organisation, kind="iban", value=iban)
+    if index is not None:
+        matched = True
+        query |= Q(iban_index=index)
     compact = identifiers.compact(siren)
     if compact.isdigit() and len(compact) in (9, 14):
         matched = True

@@ -3,10 +3,12 @@
 Thin: forms parse, services change, selectors read. A page that shows
 personal data writes one audit event (``record_read`` for one object,
 ``record_list`` for a list). Amounts are shown only to roles that hold
-``SALES_VIEW``: support staff see contact details, nothing financial.
+``SALES_VIEW``, bank details only to those ``access`` lets see them: support
+staff see contact details, nothing financial.
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,8 +18,9 @@ from django.views.decorators.http import require_POST
 
 from comptoir.audit.reads import record_list, record_read
 from comptoir.core.http import request_actor
-from comptoir.parties import selectors, services
+from comptoir.parties import access, selectors, services
 from comptoir.parties.forms import (
+    BANK_FIELDS,
     CompanyForm,
     ContactPersonForm,
     IndividualForm,
@@ -99,7 +102,7 @@ def party_list(request):
         "parties/party_list.html",
         {
             "filters": filters,
-            "search": PartySearchForm(),
+            "search": PartySearchForm(role=request.membership.role),
             "page": page,
             "query": query.urlencode(),
             "can_manage": _can(request, Permission.CONTACTS_MANAGE),
@@ -111,11 +114,11 @@ def party_list(request):
 @require_POST
 @permission_required(Permission.CONTACTS_VIEW)
 def party_search(request):
-    form = PartySearchForm(request.POST)
+    form = PartySearchForm(request.POST, role=request.membership.role)
     results = None
     if form.is_valid():
         data = form.cleaned_data
-        exact = {name: data[name].strip() for name in ("email", "phone", "siren")}
+        exact = {name: data[name].strip() for name in form.EXACT if name in form.fields}
         prefix = data["company_name"].strip()
         found: dict[int, Party] = {}
         if any(exact.values()):
@@ -148,6 +151,7 @@ def party_detail(request, party_id: int):
     except Party.DoesNotExist as exc:
         raise Http404 from exc
     record_read(request, object_type=PARTY, object_id=party_id)
+    role = request.membership.role
     can_see_sales = _can(request, Permission.SALES_VIEW)
     opportunities = (
         selectors.opportunity_list(organisation=request.organisation, party=detail.party)
@@ -165,6 +169,8 @@ def party_detail(request, party_id: int):
             "can_manage": _can(request, Permission.CONTACTS_MANAGE),
             "can_see_sales": can_see_sales,
             "can_manage_sales": _can(request, Permission.SALES_MANAGE),
+            "can_see_bank": access.sees_bank_details(role),
+            "can_edit_bank": access.may_write(role, BANK_FIELDS),
         },
     )
 
@@ -178,7 +184,9 @@ def party_create(request, kind: str):
     if kind not in PartyKind.values:
         raise Http404
     form_class = _party_form_class(kind)
-    form = form_class(request.POST or None, organisation=request.organisation)
+    form = form_class(
+        request.POST or None, organisation=request.organisation, role=request.membership.role
+    )
     outcome = submit(
         form,
         lambda data: services.party_create(
@@ -193,12 +201,17 @@ def party_create(request, kind: str):
 
 
 @never_cache
-@permission_required(Permission.CONTACTS_MANAGE)
+@permission_required(Permission.CONTACTS_VIEW)
 def party_edit(request, party_id: int):
+    """The fields the role may write (``access``): everything for the contacts
+    managers, the bank details alone for an accountant; 403 for a role with neither."""
+    role = request.membership.role
+    if not access.may_change_some(role):
+        raise PermissionDenied
     party = _party_or_404(request, party_id)
     form_class = _party_form_class(party.kind)
     if request.method == "POST":
-        form = form_class(request.POST, organisation=request.organisation)
+        form = form_class(request.POST, organisation=request.organisation, role=role)
         outcome = submit(
             form,
             lambda data: services.party_update(actor=request_actor(request), party=party, **data),
@@ -207,7 +220,8 @@ def party_edit(request, party_id: int):
             messages.success(request, _("The party was saved."))
             return redirect("parties:party_detail", party_id=party.pk)
     else:
-        form = form_class(initial=form_class.initial_from(party), organisation=request.organisation)
+        initial = form_class.initial_from(party, role)
+        form = form_class(initial=initial, organisation=request.organisation, role=role)
         record_read(request, object_type=PARTY, object_id=party.pk)
     title = _("Edit %(name)s") % {"name": party.display_name}
     return render(

@@ -40,6 +40,7 @@ from django import forms
 from django.core import exceptions, validators
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
+from django.utils.translation import gettext_lazy as _
 
 from comptoir.privacy import blind_index, crypto, normalise
 
@@ -72,6 +73,16 @@ def region_of(instance) -> str:
     if instance is not None and getattr(instance, "organisation_id", None):
         return instance.organisation.country or "FR"
     return "FR"
+
+
+# What a person is told when a value is not one of its kind.
+NOT_A_VALUE = {
+    "email": _("Enter a valid email address."),
+    "phone": _("Enter a valid phone number."),
+    "iban": _("Enter a valid IBAN."),
+    "name": _("Enter a name."),
+    "other": _("Enter a valid value."),
+}
 
 
 class EncryptedField(models.BinaryField):
@@ -175,13 +186,15 @@ class EncryptedField(models.BinaryField):
 
     def normal_form(self, value, region: str) -> str | None:
         """The value's normal form (None: empty, or a field without normaliser);
-        ``ValidationError`` when the value is not one of its kind."""
+        ``ValidationError`` when the value is not one of its kind (a message
+        for people, which never quotes the value)."""
         if not self.normaliser or value in self.empty_values:
             return None
         try:
             return blind_index.normal_form(self.normaliser, str(value), region)
         except normalise.NormalisationError as exc:
-            raise exceptions.ValidationError(str(exc), code="invalid") from exc
+            message = NOT_A_VALUE.get(self.normaliser, NOT_A_VALUE["other"])
+            raise exceptions.ValidationError(message, code="invalid") from exc
 
     def index_of(self, instance, value) -> bytes | None:
         normal = self.normal_form(value, region_of(instance))

@@ -187,7 +187,7 @@ def test_rejected_rows_have_line_column_reason_and_a_report(world, sirens):
     assert sorted(job.rejections) == [
         [3, "SIREN", "Enter a valid SIREN (9 digits)."],
         [4, "Last name", "An individual needs a family name."],
-        [5, "Email", "not an email address"],
+        [5, "Email", "Enter a valid email address."],
     ]
     # The report: in default_storage under a generated name, rows as read.
     assert job.report_name.startswith("imports/reports/") and "Bad" not in job.report_name
@@ -204,7 +204,7 @@ def test_rejected_rows_have_line_column_reason_and_a_report(world, sirens):
         "Baker",
         "baker@bad.example",
     ]
-    assert rows[3][:4] == ["5", "Email", "not an email address", "Multi\nline Co"]
+    assert rows[3][:4] == ["5", "Email", "Enter a valid email address.", "Multi\nline Co"]
 
 
 def test_reimport_creates_nothing(world, sirens):
@@ -420,7 +420,7 @@ def test_command_imports_with_progress(world, tmp_path):
     assert "line 3, Nom: An individual needs a family name." in out.getvalue()
     lines = report.read_bytes().decode("utf-8-sig").splitlines()
     assert lines[1:] == [
-        "3;Courriel;not an email address;;;bad",
+        "3;Courriel;Enter a valid email address.;;;bad",
         "3;Nom;An individual needs a family name.;;;bad",
     ]
 

@@ -9,7 +9,7 @@ from comptoir.api.auth import TokenAuth, require
 from comptoir.api.errors import ERRORS
 from comptoir.audit.reads import record_list, record_read
 from comptoir.core.http import request_actor
-from comptoir.parties import selectors, services
+from comptoir.parties import access, selectors, services
 from comptoir.parties.api.common import (
     CONTACT_PERSON,
     INTERACTION,
@@ -40,6 +40,13 @@ contact_persons_router = Router(tags=["contact persons"])
 
 
 # Parties -------------------------------------------------------------------------
+def _require_writes(request, payload: PartyPatch) -> None:
+    """403 unless the role may write every field the body names (``access``)."""
+    names = payload.model_fields_set - {"allow_duplicate"}
+    for permission in sorted(access.write_permissions(names)):
+        require(request, permission)
+
+
 def _party_changes(request, payload: PartyPatch) -> dict:
     changes = payload.dict(exclude_unset=True)
     changes.pop("allow_duplicate", None)
@@ -80,13 +87,17 @@ def party_search_by_name(request, prefix: str = Query(..., min_length=1, max_len
 )
 @paginate(LimitOffsetPagination)
 def party_search(request, payload: SearchIn):
-    """Parties with this email or phone (their own or a contact person's), SIREN or
-    enterprise number. A POST so that the values never appear in a URL or a log."""
+    """Parties with this email or phone (their own or a contact person's), SIREN,
+    enterprise number or IBAN (for the roles that see bank details). A POST so that
+    the values never appear in a URL or a log."""
     require(request, Permission.CONTACTS_VIEW)
     values = {name: value.strip() for name, value in payload.dict().items()}
+    if values["iban"]:
+        require(request, access.BANK_READ)
     if not any(values.values()):
         raise ValidationError(
-            _("Give an email, a phone number, a SIREN or an enterprise number."), code="empty"
+            _("Give an email, a phone number, a SIREN, an enterprise number or an IBAN."),
+            code="empty",
         )
     record_list(request, object_type=PARTY)
     return selectors.party_search_exact(organisation=request.organisation, **values)
@@ -94,7 +105,7 @@ def party_search(request, payload: SearchIn):
 
 @parties_router.post("", response={201: PartyOut, **ERRORS})
 def party_create(request, payload: PartyIn):
-    require(request, Permission.CONTACTS_MANAGE)
+    _require_writes(request, payload)  # ``kind`` is always named: contacts.manage
     with body_names():
         party = services.party_create(
             actor=request_actor(request),
@@ -120,7 +131,8 @@ def party_detail(request, party_id: int):
         )
     record_read(request, object_type=PARTY, object_id=detail.party.pk)
     return {
-        **PartyOut.from_orm(detail.party).dict(),
+        # With the request: bank details only for the roles that see them.
+        **PartyOut.model_validate(detail.party, context={"request": request}).dict(),
         "contact_persons": detail.contact_persons,
         "timeline": detail.timeline,
         "latest_inbound_at": selectors.party_latest_inbound_at(
@@ -132,7 +144,9 @@ def party_detail(request, party_id: int):
 
 @parties_router.patch("/{int:party_id}", response={200: PartyOut, **ERRORS})
 def party_patch(request, party_id: int, payload: PartyPatch):
-    require(request, Permission.CONTACTS_MANAGE)
+    """Change the fields sent. Bank details alone need finance.manage only, the
+    other fields contacts.manage (both when both are sent)."""
+    _require_writes(request, payload)
     party = party_of(request, party_id)
     with body_names():
         return services.party_update(

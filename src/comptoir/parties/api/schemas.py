@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from comptoir.parties import access
 from comptoir.parties.models import (
     Channel,
     Civility,
@@ -17,6 +18,16 @@ from comptoir.parties.models import (
 )
 
 AMOUNT_HELP = 'A decimal number in a string, e.g. "1250.50" (never a JSON number).'
+BANK_WRITE_HELP = (
+    "Bank details are financial data: a body that names iban or bic needs the "
+    "finance.manage permission (owner, admin, accountant), on top of contacts.manage "
+    "for the party's other fields or for a creation; 403 otherwise, nothing changed."
+)
+IBAN_WRITE_HELP = f"{BANK_WRITE_HELP} Any spelling (spaces, lower case); stored compact."
+BANK_READ_HELP = (
+    "null for a role without the finance.view permission (support and sales: bank "
+    "details are financial); empty when the party has none."
+)
 
 
 class PartyFields(Schema):
@@ -47,6 +58,8 @@ class PartyFields(Schema):
     delivery_postal_code: str = ""
     delivery_city: str = ""
     delivery_country: str = ""
+    iban: str = Field("", description=IBAN_WRITE_HELP)
+    bic: str = Field("", description=BANK_WRITE_HELP)
     sales_rep_id: int | None = None
     origin: Origin | None = None
 
@@ -109,10 +122,32 @@ class PartyOut(Schema):
     delivery_postal_code: str
     delivery_city: str
     delivery_country: str
+    iban: str | None = Field(description=f"The IBAN, compact; {BANK_READ_HELP}")
+    bic: str | None = Field(description=f"The BIC; {BANK_READ_HELP}")
     sales_rep_id: int | None
     origin: str
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_iban(obj, context) -> str | None:
+        return _bank_detail(obj, "iban", context)
+
+    @staticmethod
+    def resolve_bic(obj, context) -> str | None:
+        return _bank_detail(obj, "bic", context)
+
+
+def _bank_detail(obj, name: str, context) -> str | None:
+    """A party's bank detail for a caller whose role sees them, else None (not
+    decrypted). Without a request to ask, None."""
+    if isinstance(obj, dict):  # a body already made from ``PartyOut`` (the detail's)
+        return obj[name]
+    request = (context or {}).get("request")
+    membership = getattr(request, "membership", None)
+    if membership is None or not access.sees_bank_details(membership.role):
+        return None
+    return getattr(obj, name)
 
 
 class ContactPersonPatch(Schema):
@@ -280,6 +315,7 @@ class SearchIn(Schema):
     phone: str = ""
     siren: str = Field("", description="a SIREN, or a SIRET (read as its SIREN)")
     enterprise_number: str = ""
+    iban: str = Field("", description="needs the finance.view permission (403 otherwise)")
 
 
 class OpportunityFilter(Schema):

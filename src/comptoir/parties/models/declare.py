@@ -9,6 +9,8 @@ RELATIONSHIP = (
     Purpose.PROSPECTION_CONSENT,
 )
 CONTRACT = (Purpose.CONTRACT_MANAGEMENT, Purpose.CUSTOMER_RELATIONSHIP)
+# Bank details serve invoices and payments only (contract management), never prospection.
+BILLING = (Purpose.CONTRACT_MANAGEMENT,)
 
 # The warning of DOMAIN.md §2, shown under every free-text field about people.
 SENSITIVE_DATA_WARNING = (

@@ -6,6 +6,11 @@ by exact value through indexed columns. An individual party is a person: it
 gets its own data subject (person key) when created, and its names, email,
 phone and addresses are encrypted under that key.
 
+Bank details (IBAN, BIC) are financial data on any party: encrypted (under
+the person's key for an individual, the organisation's for a company), the
+IBAN found by exact value through its blind index. Both are kept compact and
+upper-case (``rules.party_tidy``); ``iban_grouped`` prints the IBAN.
+
 Addresses are encrypted on every party. A column is declared once, for every
 row, and these columns hold individuals' home addresses; a company's address
 is encrypted under the organisation's key (it has no data subject), which
@@ -16,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.core import identifiers
 from comptoir.parties import rules
 from comptoir.parties.models import declare
 from comptoir.parties.models.choices import Civility, Country, Origin, PartyKind
@@ -25,6 +31,7 @@ from comptoir.privacy.fields import (
     BlindIndexField,
     EncryptedCharField,
     EncryptedEmailField,
+    EncryptedIbanField,
     EncryptedPhoneField,
     EncryptedTextField,
 )
@@ -89,6 +96,13 @@ class Party(EncryptedModel):
     delivery_city = EncryptedCharField(_("delivery city"), max_length=100, blank=True)
     delivery_country = models.CharField(_("delivery country"), max_length=2, blank=True)
 
+    # Bank details: financial data, read and written by the finance roles (``parties.access``).
+    iban = EncryptedIbanField(_("IBAN"), blank=True, blind_index="iban_index")
+    iban_index = BlindIndexField(db_index=False)
+    bic = EncryptedCharField(
+        _("BIC"), max_length=11, blank=True, validators=[identifiers.validate_bic]
+    )
+
     sales_rep = models.ForeignKey(
         "tenancy.Membership",
         verbose_name=_("sales rep"),
@@ -113,6 +127,7 @@ class Party(EncryptedModel):
                 "family_name_index",
                 "email_index",
                 "phone_index",
+                "iban_index",
             )
         ]
         verbose_name = _("party")
@@ -148,6 +163,15 @@ class Party(EncryptedModel):
                 Category.COMMERCIAL, purposes=declare.CONTRACT
             ),
             "delivery_city": declare.encrypted(Category.COMMERCIAL, purposes=declare.CONTRACT),
+            "iban": declare.encrypted(
+                Category.ECONOMIC,
+                searchable=True,
+                on_erasure=OnErasure.DELETE,
+                purposes=declare.BILLING,
+            ),
+            "bic": declare.encrypted(
+                Category.ECONOMIC, on_erasure=OnErasure.DELETE, purposes=declare.BILLING
+            ),
         }
         not_personal = [
             "kind",
@@ -179,6 +203,12 @@ class Party(EncryptedModel):
             return self.company_name
         return " ".join(part for part in (self.given_names, self.family_name) if part)
 
+    @property
+    def iban_grouped(self) -> str:
+        """The IBAN in groups of four characters, as printed (decrypts it)."""
+        iban = self.iban
+        return " ".join(iban[start : start + 4] for start in range(0, len(iban), 4))
+
     def save(self, *args, **kwargs):
         self.company_name_key = company_name_key(self.company_name)
         update_fields = kwargs.get("update_fields")
@@ -190,7 +220,7 @@ class Party(EncryptedModel):
         return {name: getattr(self, name) for name in names}
 
     def clean_fields(self, exclude=None) -> None:
-        values = self.rule_values(("company_name", *rules.IDENTIFIERS))
+        values = self.rule_values(rules.TIDIED_FIELDS)
         rules.party_tidy(values)
         for name, value in values.items():
             setattr(self, name, value)

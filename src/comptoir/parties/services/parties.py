@@ -61,6 +61,8 @@ PARTY_FIELDS = frozenset(
         "delivery_postal_code",
         "delivery_city",
         "delivery_country",
+        "iban",
+        "bic",
         "sales_rep",
         "origin",
     }
