@@ -2,7 +2,6 @@
 page, a stage's and an opportunity's edit, who may use them, errors beside their
 fields with nothing written, and the audit journal."""
 
-import re
 from datetime import date
 from decimal import Decimal
 
@@ -14,6 +13,7 @@ from comptoir.audit.services import Actor
 from comptoir.parties import services
 from comptoir.parties.models import Opportunity, PipelineStage
 from comptoir.tenancy.models import Membership
+from tests.pages import assert_titled_and_labelled
 from tests.parties.conftest import counts
 
 fr = Faker("fr_FR")
@@ -366,10 +366,4 @@ def test_the_new_pages_have_a_title_and_label_every_field(world, ui_as, opportun
         "stage": stage_edit(opportunity.stage),
         "opportunity": opportunity_edit(opportunity),
     }[path]
-    page = ui_as("sales").get(url)
-    assert page.status_code == 200
-    html = page.content.decode()
-    heading = re.search(r"<h1>(.*?)</h1>", html, re.S)
-    assert heading and heading.group(1).strip()
-    for field in page.context["form"]:
-        assert f'<label for="{field.auto_id}"' in html, field.name
+    assert_titled_and_labelled(ui_as("sales").get(url))

@@ -1,7 +1,6 @@
 """The parties pages through Django's test client: who sees what, forms that say
 what is wrong field by field, search by POST only, the pipeline board, the audit."""
 
-import re
 from decimal import Decimal
 
 import pytest
@@ -22,6 +21,7 @@ from comptoir.parties.models import (
 )
 from comptoir.parties.views import PAGE_SIZE
 from comptoir.tenancy.models import Membership
+from tests.pages import assert_titled_and_labelled
 from tests.parties.conftest import counts
 
 fr = Faker("fr_FR")
@@ -479,10 +479,6 @@ def test_every_form_page_has_a_title_and_labels_every_field(
 ):
     company = make_company()
     person = make_contact(company)
-    page = ui_as("sales").get(path.format(company=company.pk, person=person.pk))
-    assert page.status_code == 200
-    html = page.content.decode()
-    heading = re.search(r"<h1>(.*?)</h1>", html, re.S)
-    assert heading and heading.group(1).strip()
-    for field in page.context["form"]:
-        assert f'<label for="{field.auto_id}"' in html, field.name
+    assert_titled_and_labelled(
+        ui_as("sales").get(path.format(company=company.pk, person=person.pk))
+    )

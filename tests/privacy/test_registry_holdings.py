@@ -19,6 +19,16 @@ def actor(world) -> Actor:
     return Actor.user(world.member("sales").pk)
 
 
+def _individual(world, actor, **fields) -> Party:
+    return services.party_create(
+        actor=actor,
+        organisation=world.org_a,
+        kind=PartyKind.INDIVIDUAL,
+        family_name=fake.last_name(),
+        **fields,
+    )
+
+
 def _held(subject) -> dict[str, tuple[int, set[str]]]:
     return {
         h.model._meta.label: (h.pk, {f.name for f in h.fields}) for h in registry.holdings(subject)
@@ -26,26 +36,14 @@ def _held(subject) -> dict[str, tuple[int, set[str]]]:
 
 
 def test_an_individual_party_and_what_hangs_on_it(world, actor):
-    person = services.party_create(
-        actor=actor,
-        organisation=world.org_a,
-        kind=PartyKind.INDIVIDUAL,
-        family_name=fake.last_name(),
-        email=fake.email(),
-        billing_city=fake.city(),
-    )
+    person = _individual(world, actor, email=fake.email(), billing_city=fake.city())
     interaction = services.interaction_record(
         actor=actor, party=person, kind="call", direction="inbound", note=fake.sentence()
     )
     opportunity = services.opportunity_create(
         actor=actor, party=person, title=fake.catch_phrase(), amount="1200.00"
     )
-    someone_else = services.party_create(
-        actor=actor,
-        organisation=world.org_a,
-        kind=PartyKind.INDIVIDUAL,
-        family_name=fake.last_name(),
-    )
+    someone_else = _individual(world, actor)
 
     held = _held(person.data_subject)
     assert held[Party._meta.label] == (
@@ -92,12 +90,7 @@ def test_a_contact_person_is_not_their_company(world, actor, monkeypatch):
 
 
 def test_another_organisation_s_rows_are_never_counted(world, actor):
-    person = services.party_create(
-        actor=actor,
-        organisation=world.org_a,
-        kind=PartyKind.INDIVIDUAL,
-        family_name=fake.last_name(),
-    )
+    person = _individual(world, actor)
     stranger = Party.objects.of(world.org_a).get(pk=person.pk).data_subject
     stranger.organisation_id = world.org_b.pk  # the same person id, asked as org B
     assert registry.holdings(stranger) == []
