@@ -54,7 +54,7 @@ def seed(using: str = "default", models=None) -> int:
     }
     written = 0
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE sqlite_schema")  # creates sqlite_stat1 if it is missing
+        cursor.execute("ANALYZE sqlite_master")  # creates sqlite_stat1 if it is missing
         cursor.execute("SELECT tbl, idx FROM sqlite_stat1")
         known = {(table, index) for table, index in cursor.fetchall()}
         existing = set(connection.introspection.table_names(cursor))
@@ -71,7 +71,7 @@ def seed(using: str = "default", models=None) -> int:
                 )
                 written += 1
         if written:
-            cursor.execute("ANALYZE sqlite_schema")  # the planner reads them back
+            cursor.execute("ANALYZE sqlite_master")  # the planner reads them back
     return written
 
 
