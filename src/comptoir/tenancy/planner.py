@@ -54,7 +54,9 @@ def seed(using: str = "default", models=None) -> int:
     }
     written = 0
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE sqlite_master")  # creates sqlite_stat1 if it is missing
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone() is None:
+            cursor.execute("ANALYZE sqlite_master")  # creates sqlite_stat1
         cursor.execute("SELECT tbl, idx FROM sqlite_stat1")
         known = {(table, index) for table, index in cursor.fetchall()}
         existing = set(connection.introspection.table_names(cursor))
