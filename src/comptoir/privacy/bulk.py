@@ -63,22 +63,53 @@ def _required(model: type[models.Model]) -> tuple[models.Field, ...]:
     )
 
 
-def clean_values(model: type[models.Model], values: Mapping[str, Any], *, region: str) -> Cleaned:
+def _clean_one(model_field, value, region: str) -> tuple[Any, str | None, ValidationError | None]:
+    try:
+        if isinstance(model_field, EncryptedField):
+            value, normal = model_field.clean_plain(value, region)
+            return value, normal, None
+        if not (model_field.blank and value in model_field.empty_values):
+            value = model_field.clean(value, None)
+        return value, None, None
+    except ValidationError as exc:
+        return value, None, exc
+
+
+MEMO_SIZE = 50_000
+
+
+def clean_values(
+    model: type[models.Model],
+    values: Mapping[str, Any],
+    *,
+    region: str,
+    memo: dict | None = None,
+) -> Cleaned:
     """What ``Model.clean_fields`` does for the fields ``values`` names, plus
-    the required fields it leaves out; ``region`` reads local phone numbers."""
+    the required fields it leaves out; ``region`` reads local phone numbers.
+
+    A field's check depends on the field, the value and the region only, so
+    a caller checking many rows may pass a ``memo`` (a dict it keeps for one
+    organisation): a value met again (a city, a given name, a job title) is
+    not checked again. It holds at most ``MEMO_SIZE`` entries."""
     result = Cleaned()
     for name, value in values.items():
         model_field = model._meta.get_field(name)
-        try:
-            if isinstance(model_field, EncryptedField):
-                value, normal = model_field.clean_plain(value, region)
-                if normal is not None:
-                    result.normals[name] = normal
-            elif not (model_field.blank and value in model_field.empty_values):
-                value = model_field.clean(value, None)
-        except ValidationError as exc:
-            result.errors[name] = exc
+        if memo is None or not isinstance(value, str):
+            checked = _clean_one(model_field, value, region)
+        else:
+            key = (model_field, value, region)
+            checked = memo.get(key)
+            if checked is None:
+                if len(memo) >= MEMO_SIZE:
+                    memo.clear()
+                checked = memo[key] = _clean_one(model_field, value, region)
+        value, normal, error = checked
+        if error is not None:
+            result.errors[name] = error
             continue
+        if normal is not None:
+            result.normals[name] = normal
         result.values[name] = value
     for required in _required(model):
         if result.values.get(required.name, "") in required.empty_values:

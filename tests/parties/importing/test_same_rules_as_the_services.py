@@ -105,3 +105,31 @@ def test_import_accepts_and_refuses_as_party_create(world, actor, case):
     else:
         assert job.parties_created == 0
         assert {(column, reason) for _line, column, reason in job.rejections} == created
+
+
+def test_a_value_met_again_in_the_file_is_judged_the_same(world):
+    """Checked values are remembered for the job (cities, names repeat): the same
+    verdict every time, whichever batch the row falls in."""
+    city, bad_email = fake.city(), "pas-une-adresse"
+    rows = [
+        [fake.last_name(), bad_email, city],
+        [fake.last_name(), fake.email(), city],
+        [fake.last_name(), bad_email, city],
+        [fake.last_name(), fake.email(), city],
+    ]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["family_name", "email", "billing_city"])
+    writer.writerows(rows)
+    job = services.import_job_create(
+        organisation=world.org_a,
+        data=out.getvalue().encode(),
+        mapping={name: name for name in ("family_name", "email", "billing_city")},
+        batch_size=2,
+    )
+    job = services.import_job_run(job_id=job.pk)
+    assert (job.parties_created, job.rejected) == (2, 2)
+    assert sorted(line for line, _column, _reason in job.rejections) == [2, 4]
+    assert {reason for _line, _column, reason in job.rejections} == {"Enter a valid email address."}
+    cities = {p.billing_city for p in Party.objects.of(world.org_a)}
+    assert cities == {city}

@@ -204,13 +204,13 @@ def _merge(errors: dict, more: dict) -> dict:
     return merged
 
 
-def _clean_party(organisation, kind: str, given: dict, today) -> tuple[bulk.Cleaned, dict]:
+def _clean_party(organisation, kind: str, given: dict, today, memo) -> tuple[bulk.Cleaned, dict]:
     """A party row checked as ``party_create`` checks it: the fields' own
     validation, then ``rules`` (the model's ``clean``). (cleaned, all values)."""
     values = {**_defaults(Party), **given, "kind": kind}
     rules.party_tidy(values)
     given = {name: values[name] for name in (*given, "kind")}
-    cleaned = bulk.clean_values(Party, given, region=organisation.country or "FR")
+    cleaned = bulk.clean_values(Party, given, region=organisation.country or "FR", memo=memo)
     values.update(cleaned.values)
     errors = rules.party_errors(values)
     cleaned.errors = _merge(cleaned.errors, errors)
@@ -219,9 +219,11 @@ def _clean_party(organisation, kind: str, given: dict, today) -> tuple[bulk.Clea
     return cleaned, values
 
 
-def _clean_person(organisation, given: dict) -> tuple[bulk.Cleaned, dict]:
+def _clean_person(organisation, given: dict, memo) -> tuple[bulk.Cleaned, dict]:
     values = {**_defaults(ContactPerson), **given}
-    cleaned = bulk.clean_values(ContactPerson, given, region=organisation.country or "FR")
+    cleaned = bulk.clean_values(
+        ContactPerson, given, region=organisation.country or "FR", memo=memo
+    )
     values.update(cleaned.values)
     cleaned.errors = _merge(cleaned.errors, rules.contact_person_errors(values))
     return cleaned, values
@@ -245,7 +247,7 @@ def _person_keys(indexes: dict) -> list[tuple[str, Any]]:
     return keys or [("name", indexes["family_name"])]
 
 
-def _plan_row(organisation, source, row, result: BatchResult, today) -> _Planned | None:
+def _plan_row(organisation, source, row, result: BatchResult, today, memo) -> _Planned | None:
     if "_version" in row.values:
         result.rejections.append([row.line, "VERSION", _("Only vCard 3.0 and 4.0 are accepted.")])
         return None
@@ -278,7 +280,7 @@ def _plan_row(organisation, source, row, result: BatchResult, today) -> _Planned
         if mobile:
             party_fields["phone"] = mobile
             rename = {"phone": "mobile"}
-    cleaned, values = _clean_party(organisation, kind, party_fields, today)
+    cleaned, values = _clean_party(organisation, kind, party_fields, today, memo)
     if cleaned.errors:
         _reject(result, source, row, cleaned.errors, rename)
         return None
@@ -290,7 +292,7 @@ def _plan_row(organisation, source, row, result: BatchResult, today) -> _Planned
         party_keys=_party_keys(kind, values, indexes),
     )
     if person_fields:
-        person, person_values = _clean_person(organisation, person_fields)
+        person, person_values = _clean_person(organisation, person_fields, memo)
         if person.errors:
             _reject(result, source, row, person.errors)
             return None
@@ -350,12 +352,21 @@ def _existing_persons(organisation, planned: list[_Planned]) -> set[tuple]:
 
 
 def _batch(
-    *, organisation, source: readers.Source, rows: list[readers.Row], actor: Actor, label: str
+    *,
+    organisation,
+    source: readers.Source,
+    rows: list[readers.Row],
+    actor: Actor,
+    label: str,
+    memo: dict,
 ) -> BatchResult:
-    """Validate, deduplicate and write one batch (the caller holds the transaction)."""
+    """Validate, deduplicate and write one batch (the caller holds the transaction).
+    ``memo``: the job's checked values (``bulk.clean_values``)."""
     result = BatchResult()
     today = timezone.localdate()
-    planned = [p for p in (_plan_row(organisation, source, r, result, today) for r in rows) if p]
+    planned = [
+        p for p in (_plan_row(organisation, source, r, result, today, memo) for r in rows) if p
+    ]
     existing_parties = _existing_parties(organisation, planned)
     existing_persons = _existing_persons(organisation, planned)
     new_parties: list[_Planned] = []
@@ -484,9 +495,10 @@ def import_job_run(*, job_id: int, progress: Progress | None = None) -> ImportJo
     # The file's rows live as long as the job: keep the garbage collector from
     # walking them again at every collection (a fifth of a 50,000-row job).
     gc.freeze()
+    memo: dict = {}  # values met again (cities, given names...) are checked once
     try:
         while position < total:
-            position = _commit_batch(job.pk, organisation, source, actor, position)
+            position = _commit_batch(job.pk, organisation, source, actor, position, memo)
             if progress:
                 progress(position, total)
     except Exception as exc:
@@ -497,7 +509,7 @@ def import_job_run(*, job_id: int, progress: Progress | None = None) -> ImportJo
     return _finish(job.pk, organisation, source)
 
 
-def _commit_batch(job_id, organisation, source, actor, position: int) -> int:
+def _commit_batch(job_id, organisation, source, actor, position: int, memo: dict) -> int:
     with transaction.atomic(), keys.current_keys_pinned():
         job = ImportJob.objects.of(organisation).select_for_update().get(pk=job_id)
         if job.processed_rows != position:  # another runner moved on: follow it
@@ -505,7 +517,12 @@ def _commit_batch(job_id, organisation, source, actor, position: int) -> int:
         rows = source.rows[position : position + job.batch_size]
         label = f"import:{job.pk}:batch:{job.committed_batches + 1}"
         result = _batch(
-            organisation=organisation, source=source, rows=rows, actor=actor, label=label
+            organisation=organisation,
+            source=source,
+            rows=rows,
+            actor=actor,
+            label=label,
+            memo=memo,
         )
         job.processed_rows = position + len(rows)
         job.committed_batches += 1
