@@ -341,7 +341,7 @@ def test_detail_shows_people_and_timeline_and_is_audited_once(
     sales_page = ui_as("sales").get(f"/parties/{company.pk}/")
     assert AuditEvent.objects.count() == before + 1
     html = sales_page.content.decode()
-    assert person.family_name in html
+    assert escape(person.family_name) in html  # as the page escapes it
     assert "Rappeler jeudi." in html
     assert "12\xa0500,00\xa0€" in html.replace("&nbsp;", "\xa0")
 
