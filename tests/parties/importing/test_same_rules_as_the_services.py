@@ -37,6 +37,12 @@ CASES = {
     "unknown civility": {"family_name": "Fabre", "civility": "dr"},
     "company": {"company_name": "Boulangerie Éclair", "siren": "732 829 320"},
     "company with siret only": {"company_name": "Atelier", "siret": "73282932000074"},
+    "company with an address": {  # sealed under the organisation's key: no person
+        "company_name": "Menuiserie Roux",
+        "billing_street": "3 rue des Lilas",
+        "billing_postal_code": "33000",
+        "billing_city": "Bordeaux",
+    },
     "bad siren": {"company_name": "Atelier", "siren": "123456789"},
     "siret of another siren": {
         "company_name": "Atelier",
