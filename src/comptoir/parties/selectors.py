@@ -52,11 +52,15 @@ def digest(*, organisation: Organisation, kind: str, value: str) -> bytes | None
         return None
 
 
+def _any(queries) -> Q:
+    combined = Q()
+    for query in queries:
+        combined |= query
+    return combined
+
+
 def _any_column(columns: tuple[str, ...], index: bytes) -> Q:
-    query = Q()
-    for column in columns:
-        query |= Q(**{f"{column}_index": index})
-    return query
+    return _any(Q(**{f"{column}_index": index}) for column in columns)
 
 
 # Parties ---------------------------------------------------------------------
@@ -104,31 +108,36 @@ def party_search_exact(
 ) -> QuerySet[Party]:
     """Parties matching any value given: an individual's own email or phone, or one of
     their contact persons'; a SIREN (or a SIRET, read as its SIREN); an enterprise number;
-    the party's IBAN (in any spelling). Who may search by IBAN: ``access``."""
-    query = Q()
-    matched = False
+    the party's IBAN (in any spelling). Who may search by IBAN: ``access``.
+
+    Each value is looked up on its own index first, one unordered query per
+    table (an OR mixing the party's columns and its contact persons' would make
+    either database walk the organisation's rows), and the parties found are
+    then read by primary key."""
+    parties = Party.objects.of(organisation).order_by()
+    wanted: list[Q] = []
+    people = Q()
     for kind, value, columns in (("email", email, EMAIL_FIELDS), ("phone", phone, PHONE_FIELDS)):
         index = digest(organisation=organisation, kind=kind, value=value)
-        if index is None:
-            continue
-        matched = True
-        people = ContactPerson.objects.of(organisation).filter(_any_column(columns, index))
-        query |= Q(**{f"{kind}_index": index}) | Q(pk__in=people.values("party_id"))
+        if index is not None:
+            wanted.append(Q(**{f"{kind}_index": index}))
+            people |= _any_column(columns, index)
     index = digest(organisation=organisation, kind="iban", value=iban)
     if index is not None:
-        matched = True
-        query |= Q(iban_index=index)
+        wanted.append(Q(iban_index=index))
     compact = identifiers.compact(siren)
     if compact.isdigit() and len(compact) in (9, 14):
-        matched = True
-        query |= Q(siren=compact[:9])
+        wanted.append(Q(siren=compact[:9]))
     compact = identifiers.compact(enterprise_number).removeprefix("BE")
     if compact.isdigit():
-        matched = True
-        query |= Q(enterprise_number=compact.zfill(10))
-    if not matched:
+        wanted.append(Q(enterprise_number=compact.zfill(10)))
+    if not wanted:
         return Party.objects.of(organisation).none()
-    return party_list(organisation=organisation).filter(query)
+    ids = set(parties.filter(_any(wanted)).values_list("pk", flat=True))
+    if people:
+        contacts = ContactPerson.objects.of(organisation).order_by().filter(people)
+        ids.update(contacts.values_list("party_id", flat=True))
+    return party_list(organisation=organisation).filter(pk__in=sorted(ids))
 
 
 def party_duplicates(
