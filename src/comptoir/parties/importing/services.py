@@ -318,9 +318,9 @@ def _existing_parties(organisation, planned: list[_Planned]) -> dict[tuple[str, 
             Party.objects.of(organisation)
             .filter(**{f"{name}__in": list(values)})
             .only("pk", "kind", "organisation_id", name)
-            .order_by("pk")
+            .order_by()  # unordered: a sort would tempt the planner off the index
         )
-        for party in rows:
+        for party in sorted(rows, key=lambda party: party.pk):  # the oldest wins
             found.setdefault((name, getattr(party, name)), party)
     return found
 
@@ -333,7 +333,7 @@ def _existing_persons(organisation, planned: list[_Planned]) -> set[tuple]:
         for kind, value in plan.person_keys:
             wanted[kind].add(value)
     found: set[tuple] = set()
-    people = ContactPerson.objects.of(organisation)
+    people = ContactPerson.objects.of(organisation).order_by()
     for kind, columns in (("email", EMAIL_FIELDS), ("phone", PHONE_FIELDS)):
         if not wanted[kind]:
             continue
