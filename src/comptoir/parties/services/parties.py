@@ -94,6 +94,13 @@ def _role_dates(party: Party) -> None:
         setattr(party, name, value)
 
 
+def _oldest(found):
+    """The first-created of a few duplicates. Read unordered: ``ORDER BY pk LIMIT 1``
+    invites the planner to walk the primary key, every organisation's rows, hoping
+    for an early match, and a duplicate check usually finds none."""
+    return min(found.order_by(), key=lambda row: row.pk, default=None)
+
+
 def _duplicate(message: str, other) -> ValidationError:
     return ValidationError(message, code="duplicate", params={"id": other.pk})
 
@@ -104,9 +111,11 @@ def _party_duplicates(party: Party, names: list[str]) -> dict[str, ValidationErr
         value = getattr(party, name)
         if name not in names or not value:
             continue
-        other = selectors.party_duplicates(
-            organisation=party.organisation, exclude=party, **{name: value}
-        ).first()
+        other = _oldest(
+            selectors.party_duplicates(
+                organisation=party.organisation, exclude=party, **{name: value}
+            )
+        )
         if other is not None:
             errors[name] = _duplicate(
                 _("Party #%(id)s already has this value.") % {"id": other.pk}, other
@@ -123,9 +132,11 @@ def _contact_person_duplicates(
             value = getattr(person, name)
             if name not in names or not value:
                 continue
-            other = selectors.contact_person_duplicates(
-                organisation=person.organisation, exclude=person, **{kind: value}
-            ).first()
+            other = _oldest(
+                selectors.contact_person_duplicates(
+                    organisation=person.organisation, exclude=person, **{kind: value}
+                )
+            )
             if other is not None:
                 errors[name] = _duplicate(
                     _("Contact person #%(id)s of party #%(party)s already has this value.")
