@@ -246,3 +246,70 @@ def test_searches_use_their_column_index_not_the_organisation(world, twins, sear
             else:
                 assert "Seq Scan on parties_" not in line, plan
                 assert not only_the_tenant.search(line.strip()), plan
+
+
+# Lists decrypt names without a query per row ------------------------------------------
+def _individual(world, actor):
+    return services.party_create(
+        actor=actor,
+        organisation=world.org_a,
+        kind=PartyKind.INDIVIDUAL,
+        family_name=fr.last_name(),
+    )
+
+
+def _listing(name, world, actor, company, make_contact):
+    """(add one row, read the list as a page shows it) for each list of the app."""
+    org = world.org_a
+    if name == "parties":
+        return (
+            lambda: _individual(world, actor),
+            lambda: [p.display_name for p in selectors.party_list(organisation=org)],
+        )
+    if name == "contact persons":
+        return (
+            lambda: make_contact(company),
+            lambda: [
+                p.display_name
+                for p in selectors.contact_person_list(organisation=org, party=company)
+            ],
+        )
+    if name == "timeline":
+        return (
+            lambda: services.interaction_record(
+                actor=actor,
+                party=company,
+                kind="call",
+                direction="inbound",
+                contact_person=make_contact(company),
+                note=fr.sentence(),
+            ),
+            lambda: [
+                (i.contact_person.display_name, i.note)
+                for i in selectors.party_timeline(organisation=org, party=company)
+            ],
+        )
+    return (
+        lambda: services.opportunity_create(
+            actor=actor, party=_individual(world, actor), title=fr.word(), amount="10.00"
+        ),
+        lambda: [o.party.display_name for o in selectors.opportunity_list(organisation=org)],
+    )
+
+
+@pytest.mark.parametrize("name", ["parties", "contact persons", "timeline", "opportunities"])
+def test_lists_decrypt_without_a_query_per_row(world, actor, make_company, make_contact, name):
+    add, show = _listing(name, world, actor, make_company(), make_contact)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            show()
+        return len(captured)
+
+    for _ in range(2):
+        add()
+    show()  # the organisation's keys, unwrapped once per process
+    few = queries()
+    for _ in range(5):
+        add()
+    assert queries() == few

@@ -72,7 +72,8 @@ def party_list(
     sales_rep: Membership | None = None,
     kind: str | None = None,
 ) -> QuerySet[Party]:
-    parties = Party.objects.of(organisation).select_related("sales_rep__user")
+    # The data subject too: showing an individual's name decrypts it under their key.
+    parties = Party.objects.of(organisation).select_related("data_subject", "sales_rep__user")
     if role:
         parties = parties.filter(**{ROLE_FLAGS[PartyRole(role)]: True})
     if origin:
@@ -170,7 +171,12 @@ def party_duplicates(
 
 # Contact persons -----------------------------------------------------------
 def contact_person_list(*, organisation: Organisation, party: Party) -> QuerySet[ContactPerson]:
-    return ContactPerson.objects.of(organisation).filter(party=party).order_by("pk")
+    return (
+        ContactPerson.objects.of(organisation)
+        .filter(party=party)
+        .select_related("data_subject")  # their names decrypt under their keys
+        .order_by("pk")
+    )
 
 
 def contact_person_get(*, organisation: Organisation, contact_person_id: int) -> ContactPerson:
@@ -214,7 +220,7 @@ def party_timeline(*, organisation: Organisation, party: Party) -> QuerySet[Inte
     return (
         Interaction.objects.of(organisation)
         .filter(party=party)
-        .select_related("contact_person", "data_subject", "recorded_by__user")
+        .select_related("contact_person__data_subject", "data_subject", "recorded_by__user")
         .order_by("-occurred_at", "-pk")
     )
 
@@ -273,9 +279,7 @@ def party_detail(
     *, organisation: Organisation, party_id: int, timeline_limit: int = 50
 ) -> PartyDetail:
     party = party_get(organisation=organisation, party_id=party_id)
-    people = contact_person_list(organisation=organisation, party=party).select_related(
-        "data_subject"
-    )
+    people = contact_person_list(organisation=organisation, party=party)
     timeline = party_timeline(organisation=organisation, party=party)[:timeline_limit]
     return PartyDetail(party, list(people), list(timeline))
 
@@ -293,7 +297,7 @@ def opportunity_list(
     party: Party | None = None,
 ) -> QuerySet[Opportunity]:
     opportunities = Opportunity.objects.of(organisation).select_related(
-        "party", "stage", "owner__user"
+        "party__data_subject", "stage", "owner__user"
     )
     for name, value in (("stage", stage), ("owner", owner), ("party", party)):
         if value is not None:
