@@ -165,6 +165,15 @@ def test_audit_records_name_the_fields_never_the_values(world, actor):
         assert value not in journal
 
 
+def test_an_update_moves_updated_at_and_nothing_else_of_the_row(world, actor, make_company):
+    party = make_company()
+    before = Party.objects.of(world.org_a).get(pk=party.pk)
+    services.party_update(actor=actor, party=party, company_name="Nouveau nom")
+    after = Party.objects.of(world.org_a).get(pk=party.pk)
+    assert after.updated_at > before.updated_at
+    assert after.created_at == before.created_at
+
+
 def test_an_update_that_changes_nothing_records_nothing(world, actor, make_company):
     party = make_company()
     before = counts()

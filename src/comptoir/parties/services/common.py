@@ -76,6 +76,10 @@ def audit(*, actor: Actor, action: str, instance: models.Model, fields: Iterable
 Errors = dict[str, ValidationError]
 
 
+def _auto_now(model: type[models.Model]) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+
+
 def update_locked(
     *,
     actor: Actor,
@@ -85,14 +89,13 @@ def update_locked(
     adjust: Callable[[models.Model], None] | None = None,
     more: Callable[[models.Model], Errors] | None = None,
     duplicates: Callable[[models.Model, list[str]], Errors] | None = None,
-    touch: Iterable[str] = (),
 ) -> models.Model:
     """Change some of ``fields`` of ``instance`` under a row lock, the one way
     the parties services update: ``adjust`` derives what follows from the
     changes, ``more`` adds the caller's checks to ``full_clean``,
     ``duplicates`` looks for another row with the changed values. Only the
-    fields that really changed are saved (with ``touch``) and journalled;
-    nothing is written when none did."""
+    fields that really changed are saved (with the model's ``auto_now``
+    fields: ``updated_at``) and journalled; nothing is written when none did."""
     check_names(changes, fields, f"{instance._meta.model_name} update")
     model = type(instance)
     locked = model.objects.of(instance.organisation_id).select_for_update().get(pk=instance.pk)
@@ -107,6 +110,6 @@ def update_locked(
         return locked
     if duplicates is not None:
         raise_if(duplicates(locked, names))
-    locked.save(update_fields=[*names, *touch])
+    locked.save(update_fields=[*names, *_auto_now(model)])
     audit(actor=actor, action=Action.UPDATE, instance=locked, fields=names)
     return locked

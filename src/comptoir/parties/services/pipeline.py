@@ -14,8 +14,6 @@ from comptoir.parties.models import Opportunity, Party, PipelineStage
 from comptoir.parties.models.pipeline import to_cents
 from comptoir.parties.services.common import (
     audit,
-    changed,
-    snapshot,
     update_locked,
     validate,
 )
@@ -178,7 +176,6 @@ def opportunity_update(*, actor: Actor, opportunity: Opportunity, **changes: Any
         instance=opportunity,
         changes=changes,
         fields=OPPORTUNITY_FIELDS,
-        touch=["updated_at"],
     )
 
 
@@ -191,17 +188,12 @@ def opportunity_move(
     probability: int | None = None,
 ) -> Opportunity:
     """Move to another stage; the probability becomes the stage's unless one is given."""
-    locked = (
-        Opportunity.objects.of(opportunity.organisation_id)
-        .select_for_update()
-        .get(pk=opportunity.pk)
+    return update_locked(
+        actor=actor,
+        instance=opportunity,
+        changes={
+            "stage": stage,
+            "probability": stage.probability if probability is None else probability,
+        },
+        fields=frozenset({"stage", "probability"}),
     )
-    before = snapshot(locked, ["stage", "probability"])
-    locked.stage = stage
-    locked.probability = stage.probability if probability is None else probability
-    validate(locked)
-    names = changed(locked, before)
-    if names:
-        locked.save(update_fields=[*names, "updated_at"])
-        audit(actor=actor, action=Action.UPDATE, instance=locked, fields=names)
-    return locked
