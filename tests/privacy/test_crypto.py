@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from faker import Faker
 
 from comptoir.privacy import crypto, keys
@@ -188,6 +189,24 @@ def test_rows_about_no_person_use_the_organisation_key(world):
     note.save()
     assert crypto.key_id(stored(note, "note")) == (crypto.ORGANISATION, 1)
     assert reload(note).note == "Pas de personne"
+
+
+def test_a_row_about_no_person_reads_the_organisation_key_once_per_save(world):
+    Person(organisation=world.org_a, family_name="Première").save()  # the key exists
+    row = Person(
+        organisation=world.org_a,
+        family_name="Société",
+        email="contact@societe.example",
+        phone="01 23 45 67 89",
+        note="Sans personne",
+    )
+    with CaptureQueriesContext(connection) as captured:
+        row.save()
+    key_reads = [q for q in captured.captured_queries if "privacy_organisationkey" in q["sql"]]
+    # At most one per kind of key (data, blind index), whatever the number of values;
+    # keys made by this test's uncommitted transaction are never cached.
+    assert len(key_reads) <= 2
+    assert reload(row).note == "Sans personne"
 
 
 def test_keys_never_show_their_bytes(alice):

@@ -194,6 +194,9 @@ def current_keys_pinned():
     under the previous version stay readable (retired keys are kept) and
     ``keys rotate --resume`` re-encrypts them.
     """
+    if _pinned.get() is not None:  # an outer block holds them already
+        yield
+        return
     token = _pinned.set({})
     try:
         yield

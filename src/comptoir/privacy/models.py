@@ -116,7 +116,12 @@ class EncryptedModel(TenantModel):
                 named = field.name in update_fields or field.attname in update_fields
                 if isinstance(field, EncryptedField) and field.blind_index and named:
                     update_fields.add(field.blind_index)
-        super().save(*args, update_fields=update_fields, **kwargs)
+        # One read of the organisation's current key for all the row's values
+        # sealed under it (a company's), not one per value.
+        from comptoir.privacy.keys import current_keys_pinned
+
+        with current_keys_pinned():
+            super().save(*args, update_fields=update_fields, **kwargs)
 
     def refresh_from_db(self, *args, **kwargs):
         # Copy the fresh sealed values as they are: they decrypt when read.
