@@ -5,9 +5,11 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import timezone
 
 from comptoir.audit.models import Action, ActorKind, AuditEvent
+from comptoir.audit.selectors import audit_event_list
 from comptoir.audit.services import Actor, audit_record
 from tests.audit.journal import record_five
 from tests.conftest import ApiClient, make_token
@@ -236,3 +238,9 @@ def test_a_moment_without_offset_is_read_in_the_display_time_zone(world, api_as,
     auditor = api_as("auditor")
     assert {events[1].pk} == listed_ids(auditor, "action=read&since=2000-01-01T00:00:00")
     assert set() == listed_ids(auditor, "action=read&until=2000-01-01T00:00:00")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan text")
+def test_the_journal_is_read_newest_first_from_its_chain_index(world, events):
+    plan = audit_event_list(organisation_id=world.org_a.pk).explain()
+    assert "TEMP B-TREE" not in plan, plan  # no sort of the organisation's whole journal

@@ -3,7 +3,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from comptoir.audit.models import AuditEvent
+from comptoir.audit.models import AuditEvent, chain_of
 
 
 def audit_event_list(
@@ -25,7 +25,11 @@ def audit_event_list(
     ``field`` keeps the events that touched a field of that name (the journal
     holds names only, so "who changed the IBAN" is a question it can answer).
     """
-    events = AuditEvent.objects.filter(organisation_id=organisation_id)
+    # An organisation's events are its chain: (chain, seq) is an index, read
+    # newest first without sorting the whole journal.
+    events = AuditEvent.objects.filter(
+        chain=chain_of(organisation_id), organisation_id=organisation_id
+    )
     if action:
         events = events.filter(action=action)
     if actor_kind:
