@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from comptoir.audit.models import Action, AuditEvent
 from comptoir.audit.services import Actor
 from comptoir.tenancy.models import Membership, Organisation
-from comptoir.tenancy.services import organisation_create
+from comptoir.tenancy.services import organisation_create, organisation_update
 from tests.factories import UserFactory
 
 VALID_SIREN = "732829320"  # check digits valid (Luhn); generated, not a real company's data
@@ -39,6 +39,36 @@ def test_french_organisation_with_owner_and_audit(db):
         .values_list("action", flat=True)
     )
     assert actions == [Action.CREATE, Action.PERMISSION_CHANGE]
+
+
+def _journal(organisation):
+    return AuditEvent.objects.filter(
+        organisation_id=organisation.pk, object_type="tenancy.Organisation"
+    ).order_by("seq")
+
+
+def test_the_creation_journals_every_field_set_the_dpo_included(db):
+    created = _journal(create()).get()
+    assert {"privacy_contact_name", "privacy_contact_email", "subscription_start"} <= set(
+        created.fields
+    )
+    assert "Camille Martin" not in repr(created.fields)  # names, never values
+
+
+def test_an_update_journals_what_changed_and_an_empty_one_nothing(db):
+    organisation = create()
+    actor = Actor.system()
+    organisation_update(actor=actor, organisation=organisation, legal_name="Dupont Négoce")
+    organisation_update(actor=actor, organisation=organisation)
+    assert _journal(organisation).count() == 1  # the creation only
+    updated = organisation_update(
+        actor=actor, organisation=organisation, legal_name="Dupont & Fils", country="FR"
+    )
+    assert updated.legal_name == "Dupont & Fils"
+    assert (_journal(organisation).last().action, _journal(organisation).last().fields) == (
+        Action.UPDATE,
+        ["legal_name"],
+    )
 
 
 def test_belgian_organisation_needs_a_valid_enterprise_number(db):

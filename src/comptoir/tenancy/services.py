@@ -6,8 +6,16 @@ from django.utils.translation import gettext as _
 
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor, audit_record
+from comptoir.core.changes import changed, filled, snapshot
 from comptoir.tenancy.models import Membership, Organisation
 from comptoir.tenancy.roles import Permission, Role, has_permission
+
+# What a creation or an update may set (everything but the keys of the row).
+ORGANISATION_FIELDS = frozenset(
+    f.name
+    for f in Organisation._meta.concrete_fields
+    if f.editable and not f.primary_key and not f.auto_created
+)
 
 
 def _validated(instance) -> None:
@@ -43,7 +51,7 @@ def organisation_create(
         organisation_id=organisation.pk,
         object_type="tenancy.Organisation",
         object_id=organisation.pk,
-        fields=["legal_name", "country", *details.keys()],
+        fields=filled(organisation, ORGANISATION_FIELDS),
     )
     membership_add(actor=actor, organisation=organisation, user=owner, role=Role.OWNER)
     return organisation
@@ -51,19 +59,28 @@ def organisation_create(
 
 @transaction.atomic
 def organisation_update(*, actor: Actor, organisation: Organisation, **changes) -> Organisation:
+    """Change some fields under a row lock; only those that really changed are
+    saved and journalled, and nothing is written when none did."""
+    unknown = sorted(set(changes) - ORGANISATION_FIELDS)
+    if unknown:
+        raise TypeError(f"organisation_update: unknown or read-only fields {unknown}")
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    before = snapshot(locked, changes)
     for name, value in changes.items():
-        setattr(organisation, name, value)
-    _validated(organisation)
-    organisation.save(update_fields=list(changes))
-    audit_record(
-        actor=actor,
-        action=Action.UPDATE,
-        organisation_id=organisation.pk,
-        object_type="tenancy.Organisation",
-        object_id=organisation.pk,
-        fields=changes.keys(),
-    )
-    return organisation
+        setattr(locked, name, value)
+    _validated(locked)
+    names = changed(locked, before)
+    if names:
+        locked.save(update_fields=names)
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            organisation_id=locked.pk,
+            object_type="tenancy.Organisation",
+            object_id=locked.pk,
+            fields=names,
+        )
+    return locked
 
 
 def _check_may_assign(*, acting_role: str | None, role: str) -> None:

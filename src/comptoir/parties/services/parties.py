@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor
+from comptoir.core.changes import filled
 from comptoir.parties import rules, selectors
 from comptoir.parties.models import ContactPerson, Party, PartyKind
 from comptoir.parties.models.parties import company_name_key
@@ -24,7 +25,6 @@ from comptoir.parties.models.people import EMAIL_FIELDS, PHONE_FIELDS
 from comptoir.parties.services.common import (
     audit,
     check_names,
-    filled,
     raise_if,
     update_locked,
     validate,
