@@ -396,6 +396,24 @@ def test_files_purged_after_retention(world):
     job.refresh_from_db()
     assert (job.source_name, job.report_name) == ("", "")
     assert not any(default_storage.exists(name) for name in names)
+    purge = AuditEvent.objects.filter(object_type="parties.importjob").latest("seq")
+    assert (purge.action, purge.object_id, purge.organisation_id) == (
+        "delete",
+        str(job.pk),
+        world.org_a.pk,
+    )
+
+
+def test_a_failed_job_s_file_is_purged_too(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = services.import_job_create(organisation=world.org_a, data=b"Nom\nZed\n")
+    default_storage.delete(job.source_name)  # the run cannot read it: the job fails
+    failed = services.import_job_run(job_id=job.pk)
+    assert failed.status == ImportStatus.FAILED and failed.finished_at is not None
+    assert services.import_files_purge(now=timezone.now() + timedelta(days=31)) == 1
 
 
 def test_command_imports_with_progress(world, tmp_path):
@@ -448,3 +466,17 @@ def by_phone(world, phone):
 
     lookup = blind_index.lookup(Party, "phone", phone, organisation=world.org_a)
     return Party.objects.of(world.org_a).get(**lookup)
+
+
+def test_the_purge_command_deletes_what_retention_says(world, time_machine):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = run(world, b"Nom;Courriel\nZed;bad-email\n")
+    time_machine.move_to(timezone.now() + timedelta(days=31))
+    out = io.StringIO()
+    call_command("import", "purge", stdout=out)
+    assert "files of 1 imports deleted" in out.getvalue()
+    job.refresh_from_db()
+    assert job.files_purged_at is not None

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from comptoir.audit.models import Action, AuditEvent
 from comptoir.parties.importing.models import ImportJob, ImportStatus
 from comptoir.parties.models import Party
 
@@ -39,8 +40,13 @@ def test_upload_runs_the_job_in_the_background_and_shows_progress(
     fragment = client.get(response["Location"], headers={"HX-Request": "true"})
     assert fragment.content.decode().lstrip().startswith('<section id="import-progress"')
 
+    reads = AuditEvent.objects.filter(action=Action.READ, object_type="parties.importjob")
+    assert not reads.exists()  # the pages show counts and reasons, no values
     report = client.get(reverse("parties_import_report", args=[job.pk]))
     assert report.status_code == 200
+    assert list(reads.values_list("object_id", "actor_user_id")) == [
+        (str(job.pk), world.member("sales").pk)
+    ]  # the report holds the rejected rows' cells: its download is journalled
     assert report["Content-Disposition"].startswith("attachment")
     body = b"".join(report.streaming_content).decode("utf-8-sig")
     assert body.splitlines()[1].startswith("3;Courriel;")

@@ -481,7 +481,10 @@ def import_job_run(*, job_id: int, progress: Progress | None = None) -> ImportJo
     except (OSError, readers.ImportFormatError) as exc:
         return _fail(job, exc)
     ImportJob.objects.of(organisation).filter(pk=job.pk).update(
-        status=ImportStatus.RUNNING, total_rows=len(source.rows), updated_at=timezone.now()
+        status=ImportStatus.RUNNING,
+        total_rows=len(source.rows),
+        finished_at=None,  # a failed job resumed is not finished (nor purged)
+        updated_at=timezone.now(),
     )
     total = len(source.rows)
     actor = _actor(job)
@@ -539,7 +542,10 @@ def _fail(job: ImportJob, exc: Exception) -> ImportJob:
     # The class name only: a message may quote a value of the file.
     logger.warning("import job %s failed: %s", job.pk, type(exc).__name__)
     ImportJob.objects.of(job.organisation_id).filter(pk=job.pk).update(
-        status=ImportStatus.FAILED, error=type(exc).__name__, updated_at=timezone.now()
+        status=ImportStatus.FAILED,
+        error=type(exc).__name__,
+        finished_at=timezone.now(),  # so its files are purged in time too
+        updated_at=timezone.now(),
     )
     job.refresh_from_db()
     return job
@@ -581,8 +587,9 @@ def import_report_open(*, job: ImportJob):
 
 
 def import_files_purge(*, now: datetime | None = None) -> int:
-    """Delete the uploaded files and reports of jobs finished more than
-    ``IMPORT_FILES`` ago (the job rows, with counts only, stay); returns how many jobs."""
+    """Delete the uploaded files and reports of jobs finished (or failed) more than
+    ``IMPORT_FILES`` ago (the job rows, with counts only, stay), each deletion
+    journalled; returns how many jobs."""
     now = now or timezone.now()
     purged = 0
     jobs = ImportJob.across_organisations.filter(
@@ -596,6 +603,14 @@ def import_files_purge(*, now: datetime | None = None) -> int:
                 default_storage.delete(name)
         ImportJob.objects.of(job.organisation_id).filter(pk=job.pk).update(
             source_name="", report_name="", files_purged_at=now
+        )
+        audit_record(
+            actor=Actor.system(),
+            action=Action.DELETE,
+            organisation_id=job.organisation_id,
+            object_type=ImportJob._meta.label_lower,
+            object_id=job.pk,
+            fields=["source_name", "report_name"],
         )
         purged += 1
     return purged

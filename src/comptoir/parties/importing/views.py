@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from comptoir.audit.reads import record_read
 from comptoir.parties.importing import readers, services, tasks
 from comptoir.parties.importing.models import ImportJob
 from comptoir.tenancy.roles import Permission
@@ -33,8 +34,13 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
+def _jobs(request):
+    # The rejected rows' list can be long and no page shows it: not loaded.
+    return ImportJob.objects.of(request.organisation).defer("rejections")
+
+
 def _job(request, job_id: int) -> ImportJob:
-    job = ImportJob.objects.of(request.organisation).filter(pk=job_id).first()
+    job = _jobs(request).filter(pk=job_id).first()
     if job is None:
         raise Http404
     return job
@@ -55,7 +61,7 @@ def import_upload(request):
             form.add_error("file", str(exc))
         else:
             return redirect("parties_import_detail", job_id=job.pk)
-    jobs = ImportJob.objects.of(request.organisation).order_by("-created_at", "-pk")[:20]
+    jobs = _jobs(request).order_by("-created_at", "-pk")[:20]
     return render(request, "parties_importing/upload.html", {"form": form, "jobs": jobs})
 
 
@@ -79,6 +85,8 @@ def import_report(request, job_id: int):
         handle = services.import_report_open(job=job)
     except FileNotFoundError:
         raise Http404 from None
+    # The report holds the rejected rows' cells as read: personal data.
+    record_read(request, object_type=ImportJob._meta.label_lower, object_id=job.pk)
     return FileResponse(
         handle,
         as_attachment=True,

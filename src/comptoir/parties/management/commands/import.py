@@ -53,8 +53,17 @@ class Command(BaseCommand):
         parties.add_argument(
             "--report", type=Path, help="where to write the rejected rows (CSV), if any"
         )
+        sub.add_parser(
+            "purge",
+            help="delete the uploaded files and reports of imports ended more than 30 days "
+            "ago (run it daily)",
+        )
 
     def handle(self, *args, what: str, **o):
+        if what == "purge":
+            count = services.import_files_purge()
+            self.stdout.write(f"files of {count} imports deleted")
+            return
         organisation = self._organisation(o["organisation"])
         if o["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1")
