@@ -109,15 +109,14 @@ def login_attempt_start(*, user: User, ip_address: str | None) -> None:
 def _lock(row: User, ip_address: str | None) -> None:
     row.locked_at = timezone.now()
     row.save(update_fields=["locked_at"])
-    actor = Actor(kind="user", user_id=None, ip_address=ip_address)
-    journal_user_event(row.pk, actor, Action.LOGIN_LOCKED, ["locked_at"])
+    journal_user_event(row.pk, Actor.user(None, ip_address), Action.LOGIN_LOCKED, ["locked_at"])
 
 
 @transaction.atomic
 def login_failed(*, user: User | None, ip_address: str | None) -> None:
     """Journal a failed attempt (already counted by ``login_attempt_start``) and
     lock the account when it reaches the limit."""
-    actor = Actor(kind="user", user_id=None, ip_address=ip_address)
+    actor = Actor.user(None, ip_address)
     if user is None:
         journal_user_event(None, actor, Action.LOGIN_FAILED)
         return

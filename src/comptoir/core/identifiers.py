@@ -38,19 +38,19 @@ def siret(value: str) -> str:
 
 def be_enterprise_number(value: str) -> str:
     """The Belgian enterprise number (BCE/KBO), 10 digits such as 0403.170.701."""
-    compact = _check(be_vat, value, _("Enter a valid Belgian enterprise number."))
-    return compact.removeprefix("BE")
+    checked = _check(be_vat, value, _("Enter a valid Belgian enterprise number."))
+    return checked.removeprefix("BE")
 
 
 def vat_number(value: str, country: str) -> str:
     """An intra-community VAT number of France (FR..) or Belgium (BE..)."""
-    value = value.strip().upper().replace(" ", "").replace(".", "")
+    value = compact(value)
     if country == "FR":
-        compact = _check(fr_tva, value, _("Enter a valid French VAT number (FR + 11 characters)."))
-        return compact if compact.startswith("FR") else f"FR{compact}"
+        checked = _check(fr_tva, value, _("Enter a valid French VAT number (FR + 11 characters)."))
+        return checked if checked.startswith("FR") else f"FR{checked}"
     if country == "BE":
-        compact = _check(be_vat, value, _("Enter a valid Belgian VAT number (BE + 10 digits)."))
-        return compact if compact.startswith("BE") else f"BE{compact}"
+        checked = _check(be_vat, value, _("Enter a valid Belgian VAT number (BE + 10 digits)."))
+        return checked if checked.startswith("BE") else f"BE{checked}"
     raise ValidationError(_("Only French and Belgian VAT numbers are handled."), code="country")
 
 

@@ -23,17 +23,12 @@ from comptoir.parties.models import (
     PartyKind,
     PartyRole,
     PipelineStage,
+    declare,
 )
 from comptoir.parties.rules import BANK_DETAILS
 from comptoir.tenancy import selectors as tenancy_selectors
 from comptoir.tenancy.models import Organisation
 
-# The same words as ``declare.SENSITIVE_DATA_WARNING``, here as a translatable literal.
-SENSITIVE_DATA_WARNING = _(
-    "Never write sensitive data here: health, religion, political opinions, union "
-    "membership, ethnic origin, sexual life, offences or convictions, or a social "
-    "security number (GDPR art. 9 and 10)."
-)
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -257,7 +252,6 @@ ContactPersonForm.base_fields = forms.fields_for_model(
     fields=CONTACT_IDENTITY + CONTACT_WORK + CONTACT_MEANS + ("notes",),
     widgets={"notes": forms.Textarea(attrs={"rows": 4})},
 )
-ContactPersonForm.base_fields["notes"].help_text = SENSITIVE_DATA_WARNING
 ContactPersonForm.base_fields["preferred_channel"].choices = list(Channel.choices)
 for _name in ("email", "email_other"):
     ContactPersonForm.base_fields[_name].widget.attrs["autocomplete"] = "off"
@@ -279,7 +273,7 @@ class InteractionForm(forms.Form):
         label=Interaction._meta.get_field("note").verbose_name.capitalize(),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=SENSITIVE_DATA_WARNING,
+        help_text=declare.SENSITIVE_DATA_WARNING,
     )
 
     def __init__(self, *args, people: list[ContactPerson], **kwargs):

@@ -91,11 +91,6 @@ class _Lru:
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
-    def discard(self, predicate) -> None:
-        with self._lock:
-            for key in [k for k in self._items if predicate(k)]:
-                del self._items[key]
-
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
@@ -114,11 +109,6 @@ _uncommitted: set[tuple[int, str, int]] = set()
 def clear_caches() -> None:
     _organisation_keys.clear()
     _subject_keys.clear()
-
-
-def forget_organisation(organisation_id: int) -> None:
-    """Drop an organisation's keys from this process's cache (tenant deletion)."""
-    _organisation_keys.discard(lambda k: k[0] == organisation_id)
 
 
 def _wrap(wrapping: AESGCM, material: bytes, associated: str) -> bytes:

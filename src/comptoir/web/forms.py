@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.accounts.models import TokenScope
+from comptoir.accounts.models import ApiToken, TokenScope
+from comptoir.accounts.services import MAX_TOKEN_DAYS
 from comptoir.audit.models import Action, ActorKind
 from comptoir.tenancy.roles import Role
 
@@ -16,9 +17,11 @@ class MemberRoleForm(forms.Form):
 
 
 class TokenCreateForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Name"), max_length=ApiToken._meta.get_field("name").max_length)
     scope = forms.ChoiceField(label=_("Scope"), choices=TokenScope.choices)
-    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=366, initial=90)
+    days = forms.IntegerField(
+        label=_("Valid for (days)"), min_value=1, max_value=MAX_TOKEN_DAYS, initial=90
+    )
 
 
 class AuditFilterForm(forms.Form):

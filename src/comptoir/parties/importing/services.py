@@ -76,16 +76,6 @@ logger = logging.getLogger(__name__)
 SOURCE_DIR = "imports/sources"
 REPORT_DIR = "imports/reports"
 DEFAULT_BATCH_SIZE = 1000
-# The contact person's columns (a mobile is its own column on a contact person).
-CONTACT_COLUMNS = (
-    "civility",
-    "given_names",
-    "family_name",
-    "email",
-    "phone",
-    "mobile",
-    "job_title",
-)
 
 Progress = Callable[[int, int], None]
 
@@ -186,7 +176,7 @@ def _reject(result: BatchResult, source, row, errors: dict, rename=None) -> None
 def _split_row(values: dict[str, str]) -> tuple[str, dict, dict]:
     """(kind, party fields, contact person fields) of a row."""
     party = {k: values[k] for k in readers.PARTY_COLUMNS if k in values}
-    person = {k: values[k] for k in CONTACT_COLUMNS if k in values}
+    person = {k: values[k] for k in readers.PERSON_COLUMNS if k in values}
     if values.get("company_name"):
         return PartyKind.COMPANY, party, person
     return PartyKind.INDIVIDUAL, {**party, **person}, {}

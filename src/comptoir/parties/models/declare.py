@@ -1,5 +1,7 @@
 """Shorthands for the privacy declarations of the parties app."""
 
+from django.utils.translation import gettext_lazy as _
+
 from comptoir.privacy.declarations import Category, OnErasure, Personal, Purpose
 
 RELATIONSHIP = (
@@ -13,7 +15,7 @@ CONTRACT = (Purpose.CONTRACT_MANAGEMENT, Purpose.CUSTOMER_RELATIONSHIP)
 BILLING = (Purpose.CONTRACT_MANAGEMENT,)
 
 # The warning of DOMAIN.md §2, shown under every free-text field about people.
-SENSITIVE_DATA_WARNING = (
+SENSITIVE_DATA_WARNING = _(
     "Never write sensitive data here: health, religion, political opinions, union "
     "membership, ethnic origin, sexual life, offences or convictions, or a social "
     "security number (GDPR art. 9 and 10)."

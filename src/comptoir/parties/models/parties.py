@@ -40,7 +40,6 @@ from comptoir.tenancy.scope import tenant_index
 
 ANONYMISED_NAME = "Anonymised"
 ANONYMISED_EMAIL = "anonymised@anonymised.invalid"
-ADDRESS_PARTS = ("street", "postal_code", "city", "country")
 
 
 def company_name_key(name: str) -> str:
@@ -158,11 +157,10 @@ class Party(EncryptedModel):
             "billing_street": declare.encrypted(Category.LOCATION, purposes=declare.CONTRACT),
             "billing_postal_code": declare.encrypted(Category.LOCATION, purposes=declare.CONTRACT),
             "billing_city": declare.encrypted(Category.LOCATION, purposes=declare.CONTRACT),
-            "delivery_street": declare.encrypted(Category.COMMERCIAL, purposes=declare.CONTRACT),
-            "delivery_postal_code": declare.encrypted(
-                Category.COMMERCIAL, purposes=declare.CONTRACT
-            ),
-            "delivery_city": declare.encrypted(Category.COMMERCIAL, purposes=declare.CONTRACT),
+            # Where a person lives or receives goods: location data, as billing addresses.
+            "delivery_street": declare.encrypted(Category.LOCATION, purposes=declare.CONTRACT),
+            "delivery_postal_code": declare.encrypted(Category.LOCATION, purposes=declare.CONTRACT),
+            "delivery_city": declare.encrypted(Category.LOCATION, purposes=declare.CONTRACT),
             "iban": declare.encrypted(
                 Category.ECONOMIC,
                 searchable=True,

@@ -20,7 +20,6 @@ from comptoir.audit.services import Actor
 from comptoir.core.changes import filled
 from comptoir.parties import rules, selectors
 from comptoir.parties.models import ContactPerson, Party, PartyKind
-from comptoir.parties.models.parties import company_name_key
 from comptoir.parties.models.people import EMAIL_FIELDS, PHONE_FIELDS
 from comptoir.parties.services.common import (
     audit,
@@ -157,15 +156,13 @@ def _party_prepared(*, organisation: Organisation, kind: str, **fields: Any) -> 
     party = Party(organisation=organisation, kind=kind, **fields)
     _role_dates(party)
     validate(party, exclude=["row_uuid", "organisation"])
-    party.company_name_key = company_name_key(party.company_name)
     return party
 
 
 def _contact_person_prepared(*, party: Party, **fields: Any) -> ContactPerson:
     """A validated, unsaved contact person of ``party``."""
     check_names(fields, CONTACT_PERSON_FIELDS, "contact_person_create")
-    person = ContactPerson(organisation_id=party.organisation_id, party=party, **fields)
-    person.organisation = party.organisation
+    person = ContactPerson(organisation=party.organisation, party=party, **fields)
     validate(person, exclude=["row_uuid", "organisation"])
     return person
 

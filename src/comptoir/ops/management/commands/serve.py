@@ -1,4 +1,3 @@
-import os
 import signal
 import subprocess
 import sys
@@ -7,15 +6,15 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from comptoir.config import env_int, env_str
+
 
 class Command(BaseCommand):
     help = "Serve Comptoir with gunicorn, and run the background task worker beside it."
 
     def add_arguments(self, parser):
-        parser.add_argument("--bind", default=os.environ.get("COMPTOIR_BIND", "127.0.0.1:8000"))
-        parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("COMPTOIR_WORKERS", 2))
-        )
+        parser.add_argument("--bind", default=env_str("COMPTOIR_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int, default=env_int("COMPTOIR_WORKERS", 2))
         parser.add_argument("--no-worker", action="store_true", help="no background task worker")
 
     def handle(self, *args, bind: str, workers: int, no_worker: bool, **options):
