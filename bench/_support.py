@@ -65,3 +65,37 @@ def setup_django(var_dir: Path, database_url: str | None = None) -> None:
     import django
 
     django.setup()
+
+
+def siren_of(n: int) -> str:
+    """A valid (Luhn) SIREN built from an 8-digit number: generated, nobody's."""
+    from stdnum import luhn
+
+    body = f"{n:08d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def make_organisation():
+    """The benchmarks' organisation, with its owner, made by the services (Django set up)."""
+    from datetime import date
+
+    from comptoir.accounts.services import user_create
+    from comptoir.audit.services import Actor
+    from comptoir.tenancy.services import organisation_create
+
+    system = Actor.system()
+    owner = user_create(actor=system, email="owner@bench.comptoir.test", password=None)
+    return organisation_create(
+        actor=system,
+        owner=owner,
+        legal_name="Banc d'essai SAS",
+        legal_form="SAS",
+        country="FR",
+        siren=siren_of(73282932),
+        address_line="1 rue du Banc",
+        postal_code="75001",
+        city="Paris",
+        privacy_contact_name="DPO",
+        privacy_contact_email="dpo@bench.comptoir.test",
+        subscription_start=date.today(),
+    )

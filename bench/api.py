@@ -54,43 +54,27 @@ TARGET_RATIO = 0.7
 # owner, and a read token for the API, made through Comptoir's own services.
 SETUP = r"""
 import json
-from datetime import date
+import sys
 
 import django
 
 django.setup()
+sys.path.insert(0, BENCH_DIR)
 
-from stdnum import luhn
+from _support import make_organisation
 
-from comptoir.accounts.models import TokenScope
-from comptoir.accounts.services import token_create, user_create
+from comptoir.accounts.models import TokenScope, User
+from comptoir.accounts.services import token_create
 from comptoir.audit.services import Actor
-from comptoir.tenancy.services import organisation_create
 
-system = Actor.system()
-owner = user_create(actor=system, email="owner@bench.comptoir.test", password=None)
-body = "73282932"
-siren = body + luhn.calc_check_digit(body)
-organisation = organisation_create(
-    actor=system,
-    owner=owner,
-    legal_name="Banc d'essai SAS",
-    legal_form="SAS",
-    country="FR",
-    siren=siren,
-    address_line="1 rue du Banc",
-    postal_code="75001",
-    city="Paris",
-    privacy_contact_name="DPO",
-    privacy_contact_email="dpo@bench.comptoir.test",
-    subscription_start=date.today(),
-)
+organisation = make_organisation()
+owner = User.objects.get(email="owner@bench.comptoir.test")
 token, raw = token_create(
-    actor=system, organisation=organisation, user=owner, name="bench",
+    actor=Actor.system(), organisation=organisation, user=owner, name="bench",
     scope=TokenScope.READ, days=1,
 )
 print(json.dumps({"token": raw, "organisation_id": organisation.pk}))
-"""
+""".replace("BENCH_DIR", repr(str(Path(__file__).resolve().parent)))
 
 # Counts the READ events the load wrote to the organisation's chain.
 COUNT_EVENTS = r"""

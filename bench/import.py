@@ -59,7 +59,7 @@ import time
 import uuid
 from pathlib import Path
 
-from _support import setup_django  # noqa: E402 (bench/ is the script folder)
+from _support import make_organisation, setup_django, siren_of  # noqa: E402 (bench/ is the script folder)
 
 GIVEN = [
     "Jérôme", "Élise", "Louis", "Chloé", "Hugo", "Inès", "Noé", "Zoé", "Arthur", "Léa",
@@ -83,13 +83,6 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def siren_of(n: int) -> str:
-    from stdnum import luhn
-
-    body = f"{n:08d}"
-    return body + luhn.calc_check_digit(body)
-
-
 def generate(rows: int) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
@@ -108,31 +101,6 @@ def generate(rows: int) -> bytes:
         else:
             writer.writerow(["", "", given, family, email, phone, "", postal_code, city])
     return out.getvalue().encode()
-
-
-def make_organisation():
-    from datetime import date
-
-    from comptoir.accounts.services import user_create
-    from comptoir.audit.services import Actor
-    from comptoir.tenancy.services import organisation_create
-
-    system = Actor.system()
-    owner = user_create(actor=system, email="owner@bench.comptoir.test", password=None)
-    return organisation_create(
-        actor=system,
-        owner=owner,
-        legal_name="Banc d'essai SAS",
-        legal_form="SAS",
-        country="FR",
-        siren=siren_of(73282932),
-        address_line="1 rue du Banc",
-        postal_code="75001",
-        city="Paris",
-        privacy_contact_name="DPO",
-        privacy_contact_email="dpo@bench.comptoir.test",
-        subscription_start=date.today(),
-    )
 
 
 def raw_insert(data: bytes, table: str) -> float:

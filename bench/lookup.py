@@ -38,10 +38,7 @@ their wrapped keys are made exactly as ``subject_create`` makes them
 associated data ``keys._subject_ad``). Persons are inserted with
 ``bulk_create``, which runs the fields' ``pre_save``: every ciphertext is
 ``crypto.seal`` under the person's key and every index
-``blind_index.compute``, exactly what ``save()`` stores. During the build only,
-``keys.index_key`` answers from memory with the key it would return (it
-otherwise queries the organisation's key row once per call, i.e. per row);
-the lookups are measured with the unpatched function. Emails are generated
+``blind_index.compute``, exactly what ``save()`` stores. Emails are generated
 (``person{n}@example{n % 97}.test``), no real people.
 
     .venv/bin/python bench/lookup.py            # full: 1,000,000 rows, scan on 100,000
@@ -66,7 +63,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from _support import create_database, drop_database, setup_django  # noqa: E402 (bench/ is the script folder)
+from _support import (  # noqa: E402 (bench/ is the script folder)
+    create_database,
+    drop_database,
+    make_organisation,
+    setup_django,
+)
 
 TARGET_RATIO_PLAIN = 2.0
 TARGET_RATIO_SCAN = 1000.0
@@ -111,53 +113,12 @@ def define_models():
     return BenchPerson, BenchPlainPerson
 
 
-def make_organisation():
-    from datetime import date
-
-    from stdnum import luhn
-
-    from comptoir.accounts.services import user_create
-    from comptoir.audit.services import Actor
-    from comptoir.tenancy.services import organisation_create
-
-    system = Actor.system()
-    owner = user_create(actor=system, email="owner@bench.comptoir.test", password=None)
-    body = "73282932"
-    return organisation_create(
-        actor=system,
-        owner=owner,
-        legal_name="Banc d'essai SAS",
-        legal_form="SAS",
-        country="FR",
-        siren=body + luhn.calc_check_digit(body),
-        address_line="1 rue du Banc",
-        postal_code="75001",
-        city="Paris",
-        privacy_contact_name="DPO",
-        privacy_contact_email="dpo@bench.comptoir.test",
-        subscription_start=date.today(),
-    )
-
-
 def build(organisation, BenchPerson, BenchPlainPerson, rows: int) -> dict:
     """``rows`` persons (each with their own data subject) and their plaintext twins."""
     from comptoir.privacy import keys
 
     version, org_key = keys.current_key(organisation.pk)
-    wrapping = org_key.aead()
-    # keys.index_key queries the organisation's key row on every call (only the
-    # unwrapped key is cached): one query per inserted row. For the build only,
-    # it answers with the very key it returns (same bytes, so the same indexes);
-    # the lookups are measured with the real, unpatched function.
-    real_index_key = keys.index_key
-    index_key = real_index_key(organisation.pk)
-    keys.index_key = lambda organisation_id: (
-        index_key if organisation_id == organisation.pk else real_index_key(organisation_id)
-    )
-    try:
-        return _build(organisation, BenchPerson, BenchPlainPerson, rows, version, wrapping)
-    finally:
-        keys.index_key = real_index_key
+    return _build(organisation, BenchPerson, BenchPlainPerson, rows, version, org_key.aead())
 
 
 def _build(organisation, BenchPerson, BenchPlainPerson, rows, version, wrapping) -> dict:
@@ -217,7 +178,7 @@ def plan_as_comptoir(*models) -> None:
 
 def measure_lookups(organisation, BenchPerson, BenchPlainPerson, rows, count, warmup, seed):
     """Median ms of blind and plain lookups, interleaved, on the same random emails."""
-    from comptoir.privacy import blind_index, keys
+    from comptoir.privacy import blind_index
 
     rng = random.Random(seed)
     persons = BenchPerson.objects.of(organisation)
@@ -232,21 +193,6 @@ def measure_lookups(organisation, BenchPerson, BenchPlainPerson, rows, count, wa
 
     def plain(email: str) -> list:
         return list(plains.filter(email=email))
-
-    # What the blind lookup would cost if keys.index_key did not query the
-    # organisation's key row on every call: the same code with it memoised.
-    real_index_key = keys.index_key
-    memo_key = real_index_key(organisation.pk)
-
-    def memoised_index_key(organisation_id: int):
-        return memo_key if organisation_id == organisation.pk else real_index_key(organisation_id)
-
-    def blind_memoised(email: str) -> list:
-        keys.index_key = memoised_index_key
-        try:
-            return blind(email)
-        finally:
-            keys.index_key = real_index_key
 
     def compute_only(email: str) -> dict:
         return blind_index.lookup(BenchPerson, "email", email, organisation=organisation)
@@ -265,7 +211,6 @@ def measure_lookups(organisation, BenchPerson, BenchPlainPerson, rows, count, wa
         "plain": [],
         "compute": [],
         "query": [],
-        "memoised": [],
     }
     checks = []
     for index in range(count):
@@ -284,10 +229,6 @@ def measure_lookups(organisation, BenchPerson, BenchPlainPerson, rows, count, wa
         samples["compute"].append(ms)
         ms, _ = timed(lambda f: list(persons.filter(**f)), filters)
         samples["query"].append(ms)
-        ms, found = timed(blind_memoised, email)
-        samples["memoised"].append(ms)
-        if len(found) != 1:
-            raise SystemExit(f"blind lookup of {email} found {len(found)} rows")
     # Outside the timings: every blind lookup found exactly its person (decrypted to check).
     for email, found in checks:
         if len(found) != 1 or found[0].email != email:
@@ -421,9 +362,6 @@ def main() -> None:
         "blind_lookup_call_ms": round(median("compute"), 4),
         "blind_query_only_ms": round(median("query"), 4),
         "ratio_plain_query_only": round(median("query") / plain_ms, 3),
-        # Not the headline: the same blind lookup with keys.index_key memoised.
-        "blind_ms_index_key_memoised": round(median("memoised"), 4),
-        "ratio_plain_index_key_memoised": round(median("memoised") / plain_ms, 3),
         "scan_rows_measured": scan_rows,
         "scan_ms_measured": round(scan_ms, 1),
         "scan_ms_rounds": [round(s, 1) for s in scans],
@@ -433,8 +371,7 @@ def main() -> None:
         "keys": "per-person (one DataSubject each, wrapped by the organisation data key)",
         "simplified": "build only: data subjects bulk_created with keys._wrap/keys._subject_ad "
         "instead of one keys.subject_create each; persons bulk_created (fields' pre_save: "
-        "crypto.seal, blind_index.compute) with keys.index_key answering from memory (the same "
-        "key) instead of one query per row; lookups and scan use the unpatched code",
+        "crypto.seal, blind_index.compute); lookups and scan use Comptoir's own code",
         "build_s": round(build_s, 1),
         "build_timings_s": build_timings,
         "cpus": os.cpu_count(),
