@@ -523,8 +523,19 @@ def _commit_batch(job_id, organisation, source, actor, position: int, memo: dict
         job.contacts_created += result.contacts
         job.duplicates += result.duplicates
         job.rejected += len({line for line, _col, _reason in result.rejections})
-        job.rejections = [*job.rejections, *result.rejections]
-        job.save()
+        counters = [
+            "processed_rows",
+            "committed_batches",
+            "parties_created",
+            "contacts_created",
+            "duplicates",
+            "rejected",
+            "updated_at",
+        ]
+        if result.rejections:  # the list is rewritten only when it grows
+            job.rejections = [*job.rejections, *result.rejections]
+            counters.append("rejections")
+        job.save(update_fields=counters)
         return job.processed_rows
 
 
