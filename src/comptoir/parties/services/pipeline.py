@@ -64,10 +64,16 @@ def _name_taken(stage: PipelineStage) -> dict[str, ValidationError]:
 
 @transaction.atomic
 def pipeline_stages_ensure(*, actor: Actor, organisation: Organisation) -> list[PipelineStage]:
-    """The organisation's stages, the default set created (and audited once) on first use."""
-    _lock_organisation(organisation)
+    """The organisation's stages, the default set created (and audited once) on first use.
+
+    The organisation row is locked only when it has no stage yet (two first uses
+    must not both create the set); otherwise this is one read."""
     stages = list(PipelineStage.objects.of(organisation).order_by("position", "pk"))
     if stages:
+        return stages
+    _lock_organisation(organisation)
+    stages = list(PipelineStage.objects.of(organisation).order_by("position", "pk"))
+    if stages:  # created by another first use while this one waited
         return stages
     stages = [
         PipelineStage(
@@ -146,8 +152,8 @@ def opportunity_create(
 ) -> Opportunity:
     """An opportunity in ``stage`` (default: the first open one), at the stage's
     probability unless one is given; the amount is quantised to the cent."""
-    stages = pipeline_stages_ensure(actor=actor, organisation=party.organisation)
     if stage is None:
+        stages = pipeline_stages_ensure(actor=actor, organisation=party.organisation)
         stage = next(s for s in stages if not s.is_closed)
     opportunity = Opportunity(
         organisation_id=party.organisation_id,
