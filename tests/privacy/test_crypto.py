@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from faker import Faker
 
+from comptoir.audit.models import AuditEvent
 from comptoir.privacy import crypto, keys
 from comptoir.privacy.crypto import DecryptionError, Sealed, ValueShredded
 from comptoir.privacy.models import DataSubject, KeyKind, OrganisationKey
@@ -313,3 +314,13 @@ def test_the_rotate_command_moves_everything_and_resumes(world, alice):
     call_command("keys", "rotate", "--resume", "--organisation", str(world.org_a.pk), stdout=out)
     assert "data key v2; 0 person keys re-wrapped, 0 values re-encrypted" in out.getvalue()
     assert reload(alice).note == alice.note and reload(loose).note == "Sans personne"
+    journal = AuditEvent.objects.filter(organisation_id=world.org_a.pk).order_by("seq")
+    rotation = journal.get(object_type="privacy.organisationkey")
+    moved = journal.get(object_type="privacy.reencryption")
+    assert (rotation.action, rotation.object_id) == ("create", "data:v2")
+    assert moved.fields == [
+        "privacy.datasubject.wrapped_key",
+        "privacy_tests.person.family_name",  # the loose row's values, under the organisation key
+        "privacy_tests.person.note",
+    ]
+    assert journal.filter(object_type="privacy.reencryption").count() == 1  # resume: nothing

@@ -25,6 +25,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from comptoir.audit.models import Action
+from comptoir.audit.services import Actor, audit_record
 from comptoir.core.rawsql import insert_many
 from comptoir.privacy.masterkey import derived_key
 from comptoir.privacy.models import DataSubject, KeyKind, OrganisationKey
@@ -259,7 +261,16 @@ def rotate_organisation_key(organisation_id: int) -> int:
         return current_key(organisation_id)[0]
     current.retired_at = timezone.now()
     current.save(update_fields=["retired_at"])
-    return _create_org_key(organisation_id, KeyKind.DATA, current.version + 1).version
+    created = _create_org_key(organisation_id, KeyKind.DATA, current.version + 1)
+    audit_record(
+        actor=Actor.system(),
+        action=Action.CREATE,
+        organisation_id=organisation_id,
+        object_type=OrganisationKey._meta.label_lower,
+        object_id=f"{KeyKind.DATA}:v{created.version}",
+        fields=["wrapped_key"],
+    )
+    return created.version
 
 
 def subject_create(*, organisation) -> DataSubject:

@@ -11,14 +11,17 @@ crashed is resumed by running it again. Once a run reports nothing left, the
 retired key can be destroyed.
 """
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
 
+from comptoir.audit.models import Action
+from comptoir.audit.services import Actor, audit_record
 from comptoir.privacy import crypto, keys
 from comptoir.privacy.fields import EncryptedField
-from comptoir.privacy.models import DataSubject
+from comptoir.privacy.models import DataSubject, KeyKind
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
@@ -28,6 +31,7 @@ class ReencryptionReport:
     subjects_rewrapped: int = 0
     values_reencrypted: int = 0
     rows_seen: int = 0
+    fields: set[str] = dataclasses.field(default_factory=set)  # "model.field" of the values moved
 
 
 def encrypted_models():
@@ -72,15 +76,30 @@ def organisation_reencrypt(
         total, done = rows.count(), 0
         for batch in _batches(rows.select_related("data_subject"), batch_size):
             for row in batch:
-                report.values_reencrypted += _reencrypt_row(row, fields, version)
+                moved = _reencrypt_row(row, fields, version)
+                report.values_reencrypted += len(moved)
+                report.fields.update(f"{model._meta.label_lower}.{name}" for name in moved)
             report.rows_seen += len(batch)
             done += len(batch)
             if progress:
                 progress(model._meta.verbose_name_plural, done, total)
+    if report.subjects_rewrapped or report.values_reencrypted:
+        # What moved, by kind of column: the values themselves are unchanged.
+        audit_record(
+            actor=Actor.system(),
+            action=Action.UPDATE,
+            organisation_id=organisation.pk,
+            object_type="privacy.reencryption",
+            object_id=f"{KeyKind.DATA}:v{version}",
+            fields=sorted(
+                report.fields
+                | ({"privacy.datasubject.wrapped_key"} if report.subjects_rewrapped else set())
+            ),
+        )
     return report
 
 
-def _reencrypt_row(row, fields: list[EncryptedField], version: int) -> int:
+def _reencrypt_row(row, fields: list[EncryptedField], version: int) -> list[str]:
     changes = {}
     for field in fields:
         sealed = row.__dict__.get(field.attname)
@@ -93,4 +112,4 @@ def _reencrypt_row(row, fields: list[EncryptedField], version: int) -> int:
             )
     if changes:
         type(row).across_organisations.filter(pk=row.pk).update(**changes)
-    return len(changes)
+    return sorted(changes)
