@@ -117,7 +117,7 @@ def token_mark_used(token: ApiToken) -> None:
     write per token per interval, not one per request."""
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        ApiToken.across_organisations.filter(pk=token.pk).update(last_used_at=now)
+        ApiToken.objects.of(token.organisation_id).filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
 
 
