@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "csp",
+    # django-ninja's own copy of Swagger UI (its static files), served from
+    # Comptoir under the strict CSP instead of a CDN.
+    "ninja",
     "comptoir.accounts",
     "comptoir.tenancy",
     "comptoir.audit",

@@ -1,0 +1,151 @@
+"""What a new user meets in a real browser: the API docs drawn from Comptoir's
+own files under the strict CSP, no request to any other origin from any page,
+long words that wrap instead of widening the page, the dashboard and the
+error pages as they look."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from faker import Faker
+from playwright.sync_api import Page, expect
+
+from comptoir.audit.services import Actor
+from comptoir.ops.demo import fake_siren
+from comptoir.parties import services
+from comptoir.parties.models import PartyKind
+from comptoir.tenancy.models import Membership
+from tests.conftest import enrol_totp
+from tests.web.conftest import login, screenshot
+
+pytestmark = pytest.mark.browser
+fr = Faker("fr_FR")
+
+
+def test_api_docs_list_the_operations(page: Page, site, db):
+    page.goto(f"{site}/api/docs")
+    # Swagger UI drew the operations: the parties API is listed with its routes.
+    parties = page.locator(".opblock-summary").filter(
+        has=page.locator(".opblock-summary-path", has_text=re.compile(r"^/api/parties"))
+    )
+    expect(parties.first).to_be_visible()
+    expect(parties.first.locator(".opblock-summary-method")).to_be_visible()
+    assert page.locator(".opblock-summary").count() > 10
+    screenshot(page, "api-docs")
+
+
+def long_word(length: int = 200) -> str:
+    """One word of ``length`` letters, no break opportunity in it."""
+    return "".join(fr.random_letters(length)).capitalize()
+
+
+@pytest.fixture
+def busy_party(world):
+    """A company with a contact person, an interaction and an opportunity."""
+    system = Actor.system()
+    party = services.party_create(
+        actor=system,
+        organisation=world.org_a,
+        kind=PartyKind.COMPANY,
+        company_name=f"{fr.company()} {fr.random_int(100, 999)}",
+        siren=fake_siren(fr),
+    )
+    services.contact_person_create(
+        actor=system, party=party, given_names=fr.first_name(), family_name=fr.last_name()
+    )
+    services.interaction_record(actor=system, party=party, kind="call", direction="inbound")
+    services.opportunity_create(actor=system, party=party, title="Offre", amount="1200.00")
+    return party
+
+
+def test_no_page_makes_a_request_to_another_origin(page: Page, site, world, busy_party):
+    owner = world.member("owner")
+    secret = enrol_totp(owner)
+    origin = urlsplit(site).netloc
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+
+    page.goto(f"{site}/accounts/login/")
+    login(page, site, owner.email, totp_secret=secret)
+    party = f"/parties/{busy_party.pk}/"
+    pages = [
+        "/",
+        "/parties/",
+        party,
+        f"{party}edit/",
+        "/parties/new/company/",
+        "/parties/new/individual/",
+        f"{party}contacts/new/",
+        f"{party}interactions/new/",
+        f"{party}opportunities/new/",
+        "/parties/pipeline/",
+        "/parties/pipeline/stages/",
+        "/parties/import/",
+        "/members/",
+        "/tokens/",
+        "/audit/",
+        "/accounts/2fa/",
+        "/api/docs",
+        "/no-such-page/",
+    ]
+    for path in pages:
+        page.goto(f"{site}{path}")
+        page.wait_for_load_state("networkidle")
+    if "/api/docs" in pages:
+        expect(page.locator("h1")).to_be_visible()
+
+    visited = {urlsplit(url).path for url in requested}
+    assert {"/", "/parties/", "/api/docs", "/api/openapi.json"} <= visited
+    elsewhere = [
+        url
+        for url in requested
+        if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).netloc != origin
+    ]
+    assert elsewhere == []
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_200_character_word_does_not_widen_the_pages(page: Page, site, world, width):
+    word = long_word()
+    system = Actor.system()
+    party = services.party_create(
+        actor=system,
+        organisation=world.org_a,
+        kind=PartyKind.COMPANY,
+        company_name=word,
+        siren=fake_siren(fr),
+    )
+    services.contact_person_create(
+        actor=system,
+        party=party,
+        given_names=long_word(150),
+        family_name=long_word(150),
+        job_title=long_word(120),
+        email=f"{long_word(60).lower()}@{long_word(60).lower()}.example",
+    )
+    services.interaction_record(
+        actor=system, party=party, kind="call", direction="inbound", note=long_word(1000)
+    )
+    sales = world.members["sales"]
+    services.opportunity_create(
+        actor=system,
+        party=party,
+        title=long_word(),
+        amount="1200.00",
+        owner=Membership.objects.of(world.org_a).get(user=sales),
+    )
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, site, sales.email)
+
+    pages = {
+        "home": "/",
+        "list": "/parties/",
+        "detail": f"/parties/{party.pk}/",
+        "pipeline": "/parties/pipeline/",
+    }
+    for name, path in pages.items():
+        page.goto(f"{site}{path}")
+        expect(page.get_by_text(word).first).to_be_visible()
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], (path, widths)
+        screenshot(page, f"long-word-{name}-{width}")
