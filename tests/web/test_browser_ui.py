@@ -88,17 +88,23 @@ def test_no_page_makes_a_request_to_another_origin(page: Page, site, world, busy
         "/api/docs",
         "/no-such-page/",
     ]
+    referenced: list[str] = []
     for path in pages:
         page.goto(f"{site}{path}")
         page.wait_for_load_state("networkidle")
-    if "/api/docs" in pages:
-        expect(page.locator("h1")).to_be_visible()
+        # What the page asks the browser to load, whether or not the CSP let it.
+        referenced += page.evaluate(
+            """() => Array.from(document.querySelectorAll(
+                'script[src], link[href]:not([rel~="alternate"]), img[src], iframe[src],'
+                + ' source[src], video[src], audio[src], object[data], embed[src]'))
+                .map(el => el.src || el.href || el.data)"""
+        )
 
     visited = {urlsplit(url).path for url in requested}
     assert {"/", "/parties/", "/api/docs", "/api/openapi.json"} <= visited
     elsewhere = [
         url
-        for url in requested
+        for url in requested + referenced
         if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).netloc != origin
     ]
     assert elsewhere == []
@@ -149,3 +155,30 @@ def test_a_200_character_word_does_not_widen_the_pages(page: Page, site, world, 
         widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
         assert widths[0] <= widths[1], (path, widths)
         screenshot(page, f"long-word-{name}-{width}")
+
+
+@pytest.mark.urls("tests.web.raising_urls")
+def test_dashboard_and_error_pages_in_the_browser(page: Page, site, world, busy_party):
+    sales = world.member("sales")
+    login(page, site, sales.email)
+    expect(page.locator("#dashboard-parties")).to_be_visible()
+    expect(page.locator("#count-prospect .figure")).to_have_text("1")
+    expect(page.locator("#dashboard-pipeline")).to_contain_text("1 200,00")
+    expect(page.locator("#dashboard-recent")).to_contain_text(busy_party.company_name)
+    screenshot(page, "home-dashboard")
+    page.locator("#count-prospect").click()
+    expect(page).to_have_url(f"{site}/parties/?role=prospect")
+    expect(page.locator("table.parties tbody tr")).to_have_count(1)
+
+    for path, status, title, name in (
+        ("/no-such-page/", 404, "Page introuvable", "error-404"),
+        ("/members/", 403, "Accès refusé", "error-403"),
+        ("/broken/", 500, "Erreur du serveur", "error-500"),
+    ):
+        response = page.goto(f"{site}{path}")
+        assert response.status == status
+        expect(page.get_by_role("heading", level=1)).to_have_text(title)
+        # Styled: the layout's stylesheet applied (the card's white background).
+        card = page.locator(".error-page")
+        assert card.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 255, 255)"
+        screenshot(page, name)
