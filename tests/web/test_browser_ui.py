@@ -110,7 +110,7 @@ def test_no_page_makes_a_request_to_another_origin(page: Page, site, world, busy
     assert elsewhere == []
 
 
-@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("width", [1280, 800, 390])
 def test_a_200_character_word_does_not_widen_the_pages(page: Page, site, world, width):
     word = long_word()
     system = Actor.system()
@@ -155,6 +155,21 @@ def test_a_200_character_word_does_not_widen_the_pages(page: Page, site, world, 
         widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
         assert widths[0] <= widths[1], (path, widths)
         screenshot(page, f"long-word-{name}-{width}")
+
+
+def test_the_widest_tables_fit_at_every_width(page: Page, site, world, busy_party):
+    # The auditor reads the journal (seven columns), the members and the parties.
+    auditor = world.member("auditor")
+    login(page, site, auditor.email)
+    page.goto(f"{site}/parties/{busy_party.pk}/")  # one more line in the journal
+    for width in (1280, 1024, 800, 640, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in ("/audit/", "/members/", "/tokens/", "/parties/"):
+            page.goto(f"{site}{path}")
+            widths = page.evaluate(
+                "() => [document.documentElement.scrollWidth, window.innerWidth]"
+            )
+            assert widths[0] <= widths[1], (path, widths)
 
 
 @pytest.mark.urls("tests.web.raising_urls")
