@@ -19,7 +19,7 @@ from comptoir.parties import services
 from comptoir.parties.models import PartyKind, PipelineStage
 from comptoir.privacy import keys
 from comptoir.tenancy.models import Membership
-from comptoir.tenancy.roles import Permission, Role, has_permission
+from comptoir.tenancy.roles import MATRIX, Permission, Role, has_permission
 from tests.conftest import ROLES
 
 fr = Faker("fr_FR")
@@ -203,3 +203,21 @@ def test_dashboard_queries_do_not_grow_with_the_data(
     html = page.content.decode()
     for interaction in page.context["dashboard"].recent:
         assert interaction.party.display_name in html
+
+
+def test_a_role_without_contacts_sees_no_party_named(ui_as, world, desk, monkeypatch):
+    # No role lacks CONTACTS_VIEW today; the dashboard follows the matrix if one does.
+    without_support = frozenset(MATRIX[Permission.CONTACTS_VIEW] - {Role.SUPPORT})
+    monkeypatch.setitem(MATRIX, Permission.CONTACTS_VIEW, without_support)
+    before = AuditEvent.objects.filter(action=Action.LIST, object_type="parties.party").count()
+    page = ui_as("support").get("/")
+    assert page.status_code == 200
+    board = page.context["dashboard"]
+    assert board.parties is None and board.recent is None
+    html = page.content.decode()
+    assert desk["person"].display_name not in html
+    assert desk["client"].company_name not in html
+    assert 'id="dashboard-recent"' not in html
+    assert (
+        AuditEvent.objects.filter(action=Action.LIST, object_type="parties.party").count() == before
+    )
