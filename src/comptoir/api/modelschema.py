@@ -33,7 +33,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 from ninja import Schema
-from pydantic import AfterValidator, Field, create_model
+from pydantic import BeforeValidator, Field, create_model
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError, PydanticUndefined
 
@@ -57,7 +57,10 @@ def body_name(field: models.Field) -> str:
 def _amount_type(field: models.DecimalField) -> Any:
     whole, minimum = modelfields.decimal_limits(field)
 
-    def check(value: str) -> str:
+    def check(value):
+        """Before the pattern and the length: the message names the digits' limit."""
+        if not isinstance(value, str):
+            return value  # refused by the type
         try:
             modelfields.parse_decimal(field, value)
         except ValidationError as exc:
@@ -79,7 +82,7 @@ def _amount_type(field: models.DecimalField) -> Any:
             pattern=AMOUNT_PATTERN,
             description=description + ".",
         ),
-        AfterValidator(check),
+        BeforeValidator(check),
     ]
 
 

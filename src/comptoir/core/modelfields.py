@@ -82,13 +82,20 @@ def parse_decimal(field: models.DecimalField, value) -> Decimal:
     if isinstance(value, float | bool):
         raise ValidationError({name: _("Give an amount as a decimal, not a float.")}, code="float")
     text = str(value).strip().replace(" ", "").replace(",", ".")
+    whole, minimum = decimal_limits(field)
+    not_a_number = ValidationError(
+        {
+            name: _("Enter an amount: digits, at most %(digits)d before the decimal point.")
+            % {"digits": whole}
+        },
+        code="invalid",
+    )
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValidationError({name: _("Enter an amount.")}, code="invalid") from None
+        raise not_a_number from None
     if not number.is_finite():
-        raise ValidationError({name: _("Enter an amount.")}, code="invalid")
-    whole, minimum = decimal_limits(field)
+        raise not_a_number
     too_long = ValidationError(
         {name: _("At most %(digits)d digits before the decimal point.") % {"digits": whole}},
         code="max_whole_digits",
