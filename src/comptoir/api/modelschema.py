@@ -78,7 +78,7 @@ def _amount_type(field: models.DecimalField) -> Any:
     return Annotated[
         str,
         Field(
-            max_length=field.max_digits * 2 + 2,
+            max_length=modelfields.amount_max_length(field),
             pattern=AMOUNT_PATTERN,
             description=description + ".",
         ),

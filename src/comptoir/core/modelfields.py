@@ -73,6 +73,12 @@ def decimal_limits(field: models.DecimalField) -> tuple[int, Decimal | None]:
     return field.max_digits - field.decimal_places, minimum
 
 
+def amount_max_length(field: models.DecimalField) -> int:
+    """The longest text an amount of ``field`` is typed as: its digits with room for
+    spaces between thousands, a separator and more decimals (rounded)."""
+    return field.max_digits * 2 + 2
+
+
 def parse_decimal(field: models.DecimalField, value) -> Decimal:
     """``value`` (a ``Decimal``, an ``int`` or a text such as ``"1 250,50"``) as the
     ``Decimal`` the column stores, rounded to its decimal places (ROUND_HALF_UP);
