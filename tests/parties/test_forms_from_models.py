@@ -99,3 +99,47 @@ def test_the_opportunity_page_shows_an_amount_too_long_beside_its_field(world, u
     assert response.status_code == 200
     assert "12" in " ".join(response.context["form"].errors["amount"])
     assert counts() == before
+
+
+def _limited(model, names) -> list[str]:
+    return sorted(
+        name
+        for name in names
+        if (field := model._meta.get_field(name)).max_length
+        and not field.choices
+        and not field.is_relation
+    )
+
+
+@pytest.mark.parametrize("name", _limited(Party, PARTY_FIELDS))
+def test_party_create_refuses_a_text_longer_than_its_column(world, actor, name):
+    """The model's length holds in the service too (``full_clean``), encrypted
+    fields included: the same answer as the API's, whatever the database."""
+    from comptoir.parties.models import PartyKind
+
+    limit = Party._meta.get_field(name).max_length
+    before = counts()
+    with pytest.raises(ValidationError) as raised:
+        services.party_create(
+            actor=actor,
+            organisation=world.org_a,
+            kind=PartyKind.INDIVIDUAL,
+            **{"family_name": "Moreau", name: "7" * (limit + 1)},
+        )
+    assert name in raised.value.message_dict
+    assert counts() == before
+
+
+@pytest.mark.parametrize("name", _limited(ContactPerson, CONTACT_PERSON_FIELDS))
+def test_contact_person_create_refuses_a_text_longer_than_its_column(
+    world, actor, make_company, name
+):
+    party = make_company()
+    limit = ContactPerson._meta.get_field(name).max_length
+    before = counts()
+    with pytest.raises(ValidationError) as raised:
+        services.contact_person_create(
+            actor=actor, party=party, **{"family_name": "Moreau", name: "7" * (limit + 1)}
+        )
+    assert name in raised.value.message_dict
+    assert counts() == before

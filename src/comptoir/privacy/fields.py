@@ -320,8 +320,12 @@ def _is_text(field: models.Field) -> bool:
 
 
 def _add_validators(field: models.Field, added: list) -> None:
+    """``added`` after the field's own validators. ``Field.validators`` is cached,
+    and a ``CharField`` adds its ``MaxLengthValidator`` to the cached list only:
+    both the list and what it is computed from get them."""
     field._validators = [*field._validators, *added]
-    field.__dict__.pop("validators", None)  # a cached_property, computed again
+    if "validators" in field.__dict__:
+        field.__dict__["validators"].extend(added)
 
 
 def attach_value_checks(model_classes) -> None:

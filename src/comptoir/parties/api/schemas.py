@@ -8,7 +8,6 @@ from comptoir.api.modelschema import Id, model_schema
 from comptoir.parties import access
 from comptoir.parties.models import (
     ContactPerson,
-    Country,
     Direction,
     InteractionKind,
     Opportunity,
@@ -67,21 +66,31 @@ PartyIn = model_schema(
 )
 
 
-class PartySummaryOut(Schema):
+class _PartySummaryOutBase(Schema):
     """A party in a list: no contact details (they are on the detail)."""
 
     id: int
-    kind: PartyKind
     display_name: str
-    company_name: str
-    siren: str
-    enterprise_number: str
-    country: Country
-    is_prospect: bool
-    is_client: bool
-    is_supplier: bool
-    origin: str
-    sales_rep_id: int | None
+
+
+PartySummaryOut = model_schema(
+    "PartySummaryOut",
+    Party,
+    {
+        "kind",
+        "company_name",
+        "siren",
+        "enterprise_number",
+        "country",
+        "is_prospect",
+        "is_client",
+        "is_supplier",
+        "origin",
+        "sales_rep",
+    },
+    mode="out",
+    base=_PartySummaryOutBase,
+)
 
 
 class _PartyOutBase(Schema):
