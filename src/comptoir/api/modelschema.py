@@ -129,6 +129,10 @@ def _default(field: models.Field) -> Any:
     return PydanticUndefined
 
 
+def _unset() -> None:
+    return None
+
+
 def field_of(field: models.Field, mode: Mode, **info: Any) -> tuple[Any, FieldInfo]:
     """(type, FieldInfo) of ``field`` in ``mode``; ``info`` adds or replaces
     ``FieldInfo`` arguments (a description, a default), and ``nullable=True``
@@ -141,10 +145,13 @@ def field_of(field: models.Field, mode: Mode, **info: Any) -> tuple[Any, FieldIn
         default = PydanticUndefined
     elif mode == "patch":
         default = _default(field)
-        default = None if default is PydanticUndefined else default
     else:
         default = _default(field)
     arguments = {"default": default, **info}
+    if mode == "patch" and arguments["default"] is PydanticUndefined:
+        # Optional, with no default to document: a PATCH changes what it names.
+        del arguments["default"]
+        arguments["default_factory"] = _unset
     if field.help_text and "description" not in arguments:
         with translation.override("en"):  # the document's language, whatever the request's
             arguments["description"] = str(field.help_text)

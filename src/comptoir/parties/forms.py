@@ -121,12 +121,18 @@ class PartySearchForm(forms.Form):
 
     EXACT = ("email", "phone", "siren", "iban")
 
-    email = forms.CharField(label=_("Email"), required=False, max_length=254)
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
+    email = forms.CharField(
+        label=_("Email"), required=False, max_length=Party._meta.get_field("email").max_length
+    )
+    phone = forms.CharField(
+        label=_("Phone"), required=False, max_length=Party._meta.get_field("phone").max_length
+    )
     siren = forms.CharField(label=_("SIREN or SIRET"), required=False, max_length=20)
     iban = forms.CharField(label=_("IBAN"), required=False, max_length=42)  # 34, spaced
     company_name = forms.CharField(
-        label=_("Company name starts with"), required=False, max_length=200
+        label=_("Company name starts with"),
+        required=False,
+        max_length=Party._meta.get_field("company_name").max_length,
     )
 
     def __init__(self, *args, role: str, **kwargs):
