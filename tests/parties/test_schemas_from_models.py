@@ -15,7 +15,8 @@ from django.test import Client
 from comptoir.accounts.models import ApiToken
 from comptoir.accounts.services import TOKEN_FIELDS
 from comptoir.audit.models import AuditEvent
-from comptoir.parties.models import ContactPerson, Opportunity, Party, PipelineStage
+from comptoir.parties.api.schemas import INTERACTION_FIELDS
+from comptoir.parties.models import ContactPerson, Interaction, Opportunity, Party, PipelineStage
 from comptoir.parties.services.parties import CONTACT_PERSON_FIELDS, PARTY_FIELDS
 from comptoir.parties.services.pipeline import OPPORTUNITY_FIELDS, STAGE_FIELDS
 from comptoir.tenancy.models import Organisation
@@ -35,6 +36,7 @@ BODIES = [
     ("OpportunityIn", Opportunity, {"party", "stage", *OPPORTUNITY_FIELDS}),
     ("OpportunityPatch", Opportunity, OPPORTUNITY_FIELDS),
     ("MoveIn", Opportunity, {"stage", "probability"}),
+    ("InteractionIn", Interaction, INTERACTION_FIELDS),
     ("TokenIn", ApiToken, TOKEN_FIELDS),
     ("OrganisationPatch", Organisation, ORGANISATION_SELF_FIELDS),
 ]
@@ -166,7 +168,7 @@ def _state() -> dict:
 LENGTH_CASES = [
     (component, model, name)
     for component, model, names in BODIES
-    if component != "MoveIn"
+    if component not in ("MoveIn", "InteractionIn")
     for name in _text_fields(model, names)
 ]
 
@@ -263,3 +265,12 @@ def test_an_integer_out_of_its_range_is_a_422(world, api_as, targets, field, val
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == [field]
     assert _state() == before
+
+
+def test_a_party_s_origin_may_still_be_null(world, api_as):
+    """As documented before the bodies were derived: null means no origin."""
+    response = api_as("sales").post(
+        "/api/parties", json={"kind": "company", "company_name": "Atelier", "origin": None}
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["origin"] == ""

@@ -44,10 +44,12 @@ MAX_ID = 2**63 - 1
 # A row's id in a body, a query or a path: what a bigint column holds.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
+
 def amount_pattern(whole: int) -> str:
     """Digits (a space may follow each, between thousands), at most ``whole`` of
     them before an optional decimal point or comma."""
     return rf"^ *([0-9] ?){{1,{whole}}}([.,][0-9]*)? *$"
+
 
 Mode = Literal["in", "patch", "out"]
 

@@ -8,8 +8,7 @@ from comptoir.api.modelschema import Id, model_schema
 from comptoir.parties import access
 from comptoir.parties.models import (
     ContactPerson,
-    Direction,
-    InteractionKind,
+    Interaction,
     Opportunity,
     Origin,
     Party,
@@ -34,9 +33,10 @@ BANK_READ_HELP = (
 DEFAULTED = {"default": None, "nullable": True}
 # An identifier searched for, as typed (spaces, dots): room for its separators.
 SEARCH_LENGTH = 24
-BANK_WRITE_INFO = {
+PARTY_INFO = {
     "iban": {"description": IBAN_WRITE_HELP},
     "bic": {"description": BANK_WRITE_HELP},
+    "origin": {"nullable": True, "description": "null or empty: none"},
 }
 
 
@@ -46,7 +46,7 @@ PartyPatch = model_schema(
     Party,
     PARTY_FIELDS,
     mode="patch",
-    info=BANK_WRITE_INFO,
+    info=PARTY_INFO,
     extra={
         "allow_duplicate": (
             bool,
@@ -62,7 +62,7 @@ PartyIn = model_schema(
     {"kind", *PARTY_FIELDS},
     mode="in",
     base=PartyPatch,
-    info=BANK_WRITE_INFO,
+    info=PARTY_INFO,
 )
 
 
@@ -169,24 +169,28 @@ ContactPersonOut = model_schema(
 )
 
 
-class InteractionIn(Schema):
-    kind: InteractionKind
-    direction: Direction
-    occurred_at: datetime | None = Field(None, description="default: now")
-    contact_person_id: Id | None = None
-    note: str = ""
+# An interaction as its service records it (``interaction_record``).
+INTERACTION_FIELDS = {"kind", "direction", "occurred_at", "contact_person", "note"}
+InteractionIn = model_schema(
+    "InteractionIn",
+    Interaction,
+    INTERACTION_FIELDS,
+    mode="in",
+    info={"occurred_at": {**DEFAULTED, "description": "default: now"}},
+)
 
 
-class InteractionOut(Schema):
+class _InteractionOutBase(Schema):
     id: int
-    party_id: int
-    contact_person_id: int | None
-    kind: InteractionKind
-    direction: Direction
-    occurred_at: datetime
-    note: str
-    recorded_by_id: int | None
-    created_at: datetime
+
+
+InteractionOut = model_schema(
+    "InteractionOut",
+    Interaction,
+    {"party", *INTERACTION_FIELDS, "recorded_by", "created_at"},
+    mode="out",
+    base=_InteractionOutBase,
+)
 
 
 class _StageOutBase(Schema):
