@@ -96,7 +96,8 @@ _PLAIN = "_comptoir_plain_email"
 
 def _before_save(sender, instance, **kwargs):
     if instance.email and not is_pseudonym(instance.email):
-        instance.__dict__[_PLAIN] = instance.email
+        # Lower-case, as allauth keeps every address (its migration 0006).
+        instance.__dict__[_PLAIN] = instance.email.lower()
         instance.email = pseudonym(instance.email)
 
 
@@ -165,7 +166,7 @@ def seal_existing_accounts(User, EmailAddress, EmailAddressSeal) -> int:  # noqa
         EmailAddressSeal.objects.create(
             address_id=pk,
             row_uuid=row_uuid,
-            email=bytes(operator.seal(address.encode(), binding=binding)),
+            email=operator.seal(address.lower().encode(), binding=binding),  # sealed already
         )
         EmailAddress.objects.filter(pk=pk).update(email=pseudonym(address))
     return count

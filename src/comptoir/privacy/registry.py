@@ -25,6 +25,7 @@ from comptoir.privacy.declarations import Category, OnErasure, Personal, Purpose
 from comptoir.privacy.fields import BlindIndexField, EncryptedField, OperatorSealed
 from comptoir.privacy.normalise import NORMALISERS
 from comptoir.privacy.retention import RetentionRule
+from comptoir.privacy.third_party import privacy_of
 
 # Field types that can hold personal data (CharField covers EmailField,
 # SlugField and URLField; BinaryField covers the encrypted fields).
@@ -230,7 +231,7 @@ registry = Registry()
 def read_declaration(model) -> tuple[ModelPrivacy | None, list[str]]:
     """The model's declaration and the problems found in it."""
     label = model._meta.label
-    spec = getattr(model, "Privacy", None)
+    spec = privacy_of(model)
     encrypted = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedField)]
     if spec is None:
         if encrypted:
