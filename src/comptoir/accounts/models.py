@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.core.text import validate_text
 from comptoir.privacy import retention
 from comptoir.privacy.declarations import Category, OnErasure, Personal, Purpose
 from comptoir.privacy.fields import (
@@ -51,6 +52,7 @@ class User(OperatorEncryptedModel, AbstractBaseUser, PermissionsMixin):
         _("display name"),
         max_length=150,
         blank=True,
+        validators=[validate_text],
         help_text=_("How other people see you in Comptoir, for example your first and last name."),
     )
     is_active = models.BooleanField(default=True)

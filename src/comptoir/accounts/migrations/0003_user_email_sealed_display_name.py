@@ -11,6 +11,7 @@ import uuid
 import django.db.models.deletion
 from django.db import migrations, models
 
+import comptoir.core.text
 import comptoir.privacy.fields
 
 
@@ -69,6 +70,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="How other people see you in Comptoir, for example your first and last name.",
                 max_length=150,
+                validators=[comptoir.core.text.validate_text],
                 verbose_name="display name",
             ),
         ),
