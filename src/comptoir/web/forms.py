@@ -8,7 +8,11 @@ from comptoir.tenancy.roles import Role
 
 
 class MemberAddForm(forms.Form):
-    display_name = User._meta.get_field("display_name").formfield(required=False)
+    display_name = User._meta.get_field("display_name").formfield(
+        required=False,
+        label=_("Name"),
+        help_text=_("How the new member is shown to others; they can change it."),
+    )
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
