@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "csp",
+    # django-ninja's own copy of Swagger UI (its static files), served from
+    # Comptoir under the strict CSP instead of a CDN.
+    "ninja",
     "comptoir.accounts",
     "comptoir.tenancy",
     "comptoir.audit",
@@ -201,6 +204,8 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Day first and a 24-hour clock in every language (Django's English is US-style).
+FORMAT_MODULE_PATH = ["comptoir.formats"]
 TIME_ZONE = "Europe/Paris"  # display; storage is UTC
 USE_TZ = True
 

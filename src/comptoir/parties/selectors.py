@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 
 from comptoir.core import identifiers
 from comptoir.core.lookups import Prefix
@@ -346,3 +346,54 @@ def pipeline_funnel(*, organisation: Organisation) -> list[FunnelRow]:
         count, total, weighted = sums.get(stage.pk, (0, Decimal(0), Decimal(0)))
         funnel.append(FunnelRow(stage, count, to_cents(total), to_cents(weighted)))
     return funnel
+
+
+# Dashboard -------------------------------------------------------------------
+def party_role_counts(*, organisation: Organisation) -> dict[str, int]:
+    """How many parties hold each role (``PartyRole`` value -> count), in one query.
+
+    A party may hold several roles, so the counts may add up to more than the
+    number of parties."""
+    return Party.objects.of(organisation).aggregate(
+        **{str(role): Count("pk", filter=Q(**{flag: True})) for role, flag in ROLE_FLAGS.items()}
+    )
+
+
+@dataclass(frozen=True)
+class PipelineSummary:
+    count: int
+    total: Decimal
+    weighted: Decimal
+
+
+def pipeline_open_summary(*, organisation: Organisation) -> PipelineSummary:
+    """The opportunities still open (in a stage neither won nor lost): how many,
+    their total and their weighted amount, the sums of the funnel's open rows
+    (so they add up to what the pipeline page shows)."""
+    rows = [row for row in pipeline_funnel(organisation=organisation) if not row.stage.is_closed]
+    return PipelineSummary(
+        count=sum(row.count for row in rows),
+        total=sum((row.total for row in rows), Decimal("0.00")),
+        weighted=sum((row.weighted for row in rows), Decimal("0.00")),
+    )
+
+
+def opportunity_open_list(
+    *, organisation: Organisation, owner: Membership | None = None
+) -> QuerySet[Opportunity]:
+    """Open opportunities (not in a won or lost stage), the next expected to close first."""
+    return (
+        opportunity_list(organisation=organisation, owner=owner)
+        .filter(stage__is_won=False, stage__is_lost=False)
+        .order_by(F("expected_close_on").asc(nulls_last=True), "pk")
+    )
+
+
+def interaction_recent(*, organisation: Organisation) -> QuerySet[Interaction]:
+    """The organisation's interactions, the latest first, with their parties (whose
+    names, an individual's, decrypt under the data subject's key)."""
+    return (
+        Interaction.objects.of(organisation)
+        .select_related("party__data_subject")
+        .order_by("-occurred_at", "-pk")
+    )

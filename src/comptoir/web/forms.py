@@ -43,8 +43,12 @@ class AuditFilterForm(forms.Form):
     object_id = forms.CharField(label=_("Object number"), required=False, max_length=64)
     field = forms.CharField(label=_("Field touched"), required=False, max_length=100)
     since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     until = forms.DateField(
-        label=_("Before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Before"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

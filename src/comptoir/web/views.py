@@ -25,6 +25,7 @@ from comptoir.tenancy import services as tenancy_services
 from comptoir.tenancy.middleware import SESSION_KEY
 from comptoir.tenancy.models import Membership
 from comptoir.tenancy.roles import Permission, has_permission
+from comptoir.web import dashboard as dashboard_selectors
 from comptoir.web.forms import AuditFilterForm, MemberAddForm, MemberRoleForm, TokenCreateForm
 from comptoir.web.submit import submit
 
@@ -53,7 +54,10 @@ def permission_required(permission: Permission):
 def home(request):
     if request.membership is None:
         return render(request, "web/no_organisation.html", status=403)
-    return render(request, "web/home.html")
+    board = dashboard_selectors.dashboard(membership=request.membership)
+    if board.shows_personal_data:  # parties named: an individual's name is personal data
+        record_list(request, object_type="parties.party")
+    return render(request, "web/home.html", {"dashboard": board})
 
 
 @require_POST
