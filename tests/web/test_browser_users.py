@@ -99,3 +99,38 @@ def test_password_reset_by_mail_with_the_address_in_another_case(page: Page, sit
     page.get_by_role("button", name="Connexion").click()
     expect(page).to_have_url(f"{site}/")
     expect(page.locator("#logout")).to_be_visible()
+
+
+def test_a_member_names_themself_and_is_shown_by_name_as_sales_rep(page: Page, site, world):
+    from faker import Faker
+
+    from comptoir.audit.services import Actor
+    from comptoir.ops.demo import fake_siren
+    from comptoir.parties import services as party_services
+    from comptoir.parties.models import PartyKind
+    from tests.web.conftest import login
+
+    sales = world.member("sales")
+    fr = Faker("fr_FR")
+    party = party_services.party_create(
+        actor=Actor.user(sales.pk),
+        organisation=world.org_a,
+        kind=PartyKind.COMPANY,
+        company_name=fr.company(),
+        siren=fake_siren(fr),
+        sales_rep=Membership.objects.of(world.org_a).get(user=sales),
+    )
+    login(page, site, sales.email)
+    expect(page.locator("#signed-in-as")).to_have_text(sales.email)
+    page.locator("#signed-in-as").click()
+    expect(page).to_have_url(f"{site}/profile/")
+    page.get_by_label("Nom affiché").fill("Timothée Lambert-Rousseau")
+    screenshot(page, "users-profile")
+    page.locator("#profile-save").click()
+    expect(page).to_have_url(f"{site}/profile/")
+    expect(page.locator("#signed-in-as")).to_have_text("Timothée Lambert-Rousseau")
+
+    page.goto(f"{site}/parties/{party.pk}/")
+    expect(page.locator("main")).to_contain_text("Timothée Lambert-Rousseau")
+    expect(page.locator("main")).not_to_contain_text(sales.email)
+    screenshot(page, "users-party-sales-rep")
