@@ -67,7 +67,7 @@ def test_the_audit_journal_names_who_acted(world, ui_as):
     assert f"#{owner.pk}</td>" not in page
 
 
-def test_the_sales_rep_is_shown_by_name(world, ui_as):
+def test_the_sales_rep_and_who_recorded_an_exchange_are_shown_by_name(world, ui_as):
     sales = named(world.member("sales"), "Mathéo Fontaine")
     rep = Membership.objects.of(world.org_a).get(user=sales)
     party = party_services.party_create(
@@ -78,9 +78,14 @@ def test_the_sales_rep_is_shown_by_name(world, ui_as):
         siren=fake_siren(fr),
         sales_rep=rep,
     )
+    party_services.interaction_record(
+        actor=Actor.user(sales.pk), party=party, kind="call", direction="inbound", recorded_by=rep
+    )
     client = ui_as("sales")
     detail = text(client.get(f"/parties/{party.pk}/"))
-    assert "Mathéo Fontaine" in detail and sales.email not in detail
+    assert "Enregistré par Mathéo Fontaine" in detail
+    assert "<dd>Mathéo Fontaine</dd>" in detail  # the sales rep
+    assert sales.email not in detail
     assert "Mathéo Fontaine" in text(client.get("/parties/"))
 
 
