@@ -28,7 +28,7 @@ def test_demo_creates_two_organisations_once(db, capsys):
         assert ContactPerson.objects.of(organisation).count() == 9
         assert Opportunity.objects.of(organisation).count() == 4
         assert Interaction.objects.of(organisation).count() == 9
-    emails = User.objects.values_list("email", flat=True)
+    emails = [user.email for user in User.objects.all()]
     assert all(e.endswith("@" + DEMO_DOMAIN) for e in emails)
     password = out.split("password:")[1].split()[0]
     assert User.objects.get(email=f"owner@{DEMO_DOMAIN}").check_password(password)

@@ -27,11 +27,13 @@ ENCRYPTED = Personal(
 )
 
 
-def comptoir_models():
+def installed_models():
+    """Every model of every installed app (Django's, allauth's, django-tasks'
+    and Comptoir's), but the models this test package builds."""
     return [
         model
         for config in apps.get_app_configs()
-        if config.name.startswith("comptoir.")
+        if config.label != APP_LABEL
         for model in config.get_models()
     ]
 
@@ -39,12 +41,47 @@ def comptoir_models():
 def test_every_field_that_can_hold_personal_data_is_declared():
     undeclared = {
         model._meta.label: registry.undeclared(model)
-        for model in comptoir_models()
+        for model in installed_models()
         if registry.undeclared(model)
     }
     assert undeclared == {}, (
-        "declare these fields personal (Privacy.fields) or not personal (Privacy.not_personal)"
+        "declare these fields personal (Privacy.fields, or privacy/third_party.py for "
+        "another package's model) or not personal (not_personal)"
     )
+
+
+def test_the_check_covers_the_models_of_other_packages():
+    labels = {model._meta.label for model in installed_models()}
+    assert {
+        "account.EmailAddress",
+        "mfa.Authenticator",
+        "sessions.Session",
+        "django_tasks_database.DBTaskResult",
+        "auth.Permission",
+    } <= labels
+
+
+def test_other_packages_models_are_in_the_register():
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from django.contrib.sessions.models import Session
+    from django_tasks_db.models import DBTaskResult
+
+    address = registry.for_model(EmailAddress)
+    assert address.subject == "user" and address.retention is retention.INACTIVE_ACCOUNT
+    assert address.fields["email"].category == Category.IDENTITY
+    assert address.fields["email"].on_erasure == OnErasure.DELETE
+    authenticator = registry.for_model(Authenticator)
+    assert authenticator.fields["data"].purposes == (Purpose.SECURITY,)
+    session = registry.for_model(Session)
+    assert session.retention is retention.TECHNICAL_COOKIES
+    assert session.fields["session_data"].category == Category.CONNECTION
+    tasks = registry.for_model(DBTaskResult)
+    assert {"args_kwargs", "return_value", "traceback"} <= set(tasks.fields)
+    assert tasks.retention is retention.CONNECTION_LOGS
+    labels = {f.label for f in registry.personal_fields()}
+    assert {"account.EmailAddress.email", "sessions.Session.session_data"} <= labels
+    assert "accounts.EmailAddressSeal.email" in labels
 
 
 class Undeclared(models.Model):  # noqa: DJ008

@@ -86,3 +86,31 @@ def test_values_written_by_bulk_create_are_encrypted_too(world):
             assert secret.encode() not in raw
     stored = Person.across_organisations.filter(row_uuid__in=[r.row_uuid for r in rows])
     assert sorted(p.family_name for p in stored) == [f"Bulkname{n}" for n in range(5)]
+
+
+def test_user_emails_names_and_allauth_addresses_are_not_stored_in_clear(db):
+    from allauth.account.models import EmailAddress
+
+    from comptoir.accounts.models import EmailAddressSeal, User
+    from comptoir.accounts.services import user_create
+    from comptoir.audit.services import Actor
+
+    users = [
+        user_create(
+            actor=Actor.system(),
+            email=f"{fake.user_name()}.plaintext@example.test",
+            password=None,
+            display_name=f"{fake.first_name()} {fake.last_name()}-Testname",
+        )
+        for fake in (fr, be)
+    ]
+    secondary = EmailAddress.objects.create(
+        user=users[0], email="second.plaintext@example.test", verified=False
+    )
+    raw = raw_database(User, EmailAddress, EmailAddressSeal)
+    assert b"@blind.invalid" in raw  # the control: the pseudonyms are read
+    for user in users:
+        for secret in (user.email, user.email.split("@")[0], user.display_name):
+            assert secret.encode() not in raw, f"{secret!r} stored in clear"
+            assert secret.encode("utf-16-le") not in raw
+    assert secondary.email.split("@")[0].encode() not in raw

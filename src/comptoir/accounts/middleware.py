@@ -16,9 +16,10 @@ class MfaRequiredMiddleware:
 
     def __call__(self, request):
         membership = getattr(request, "membership", None)
+        # Read by the enrolment page, which says why it is there.
+        request.mfa_required = membership is not None and requires_mfa(membership.role)
         if (
-            membership is not None
-            and requires_mfa(membership.role)
+            request.mfa_required
             and not request.path.startswith(_OPEN_PREFIXES)
             and not get_mfa_adapter().is_mfa_enabled(request.user)
         ):

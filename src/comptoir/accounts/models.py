@@ -4,12 +4,23 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.core.text import validate_text
 from comptoir.privacy import retention
 from comptoir.privacy.declarations import Category, OnErasure, Personal, Purpose
+from comptoir.privacy.fields import (
+    BlindIndexField,
+    OperatorEncryptedCharField,
+    OperatorEncryptedEmailField,
+)
+from comptoir.privacy.models import OperatorEncryptedModel
 from comptoir.tenancy.scope import TenantModel
 
 
 class UserManager(BaseUserManager):
+    """Users are found by email through the blind index: ``filter(email=raw)``
+    compares ``email_index`` with the raw value's index (``OperatorSealed``),
+    so ``get_by_natural_key`` and allauth's lookups work as written."""
+
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra):
@@ -25,10 +36,25 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
-    """A person who signs in: an organisation's staff member, or the operator's."""
+class User(OperatorEncryptedModel, AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: an organisation's staff member, or the operator's.
 
-    email = models.EmailField(_("email address"), unique=True)
+    Email and display name are sealed with the operator key
+    (``comptoir.privacy.operator``): an account belongs to no single
+    organisation (one person may be a member of several), and sign-in finds
+    it by email before any organisation is known, through ``email_index``,
+    a blind index under the operator's index key, unique across accounts.
+    """
+
+    email = OperatorEncryptedEmailField(_("email address"), blind_index="email_index")
+    email_index = BlindIndexField(unique=True, db_index=False)
+    display_name = OperatorEncryptedCharField(
+        _("display name"),
+        max_length=150,
+        blank=True,
+        validators=[validate_text],
+        help_text=_("How other people see you in Comptoir, for example your first and last name."),
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -56,6 +82,14 @@ class User(AbstractBaseUser, PermissionsMixin):
                 Category.IDENTITY,
                 [Purpose.CONTRACT_MANAGEMENT, Purpose.SECURITY],
                 OnErasure.DELETE,
+                encrypted=True,
+                searchable=True,
+            ),
+            "display_name": Personal(
+                Category.IDENTITY,
+                [Purpose.CONTRACT_MANAGEMENT],
+                OnErasure.DELETE,
+                encrypted=True,
             ),
             "password": Personal(Category.CONNECTION, [Purpose.SECURITY], OnErasure.DELETE),
         }
@@ -64,10 +98,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return f"user #{self.pk}"
 
+    @property
+    def name(self) -> str:
+        """How the person is shown to others: their display name, else their email."""
+        return self.display_name or self.email
+
 
 def user_display(user) -> str:
     """How allauth names the signed-in user on their own pages and messages."""
-    return user.email
+    return user.name
 
 
 class TokenScope(models.TextChoices):
@@ -119,3 +158,29 @@ class ApiToken(TenantModel):
     @property
     def can_write(self) -> bool:
         return self.scope == TokenScope.READ_WRITE
+
+
+class EmailAddressSeal(OperatorEncryptedModel):
+    """The sealed address of one of allauth's ``EmailAddress`` rows, whose own
+    column holds only its pseudonym (``comptoir.accounts.emails``)."""
+
+    address = models.OneToOneField(
+        "account.EmailAddress", on_delete=models.CASCADE, related_name="+"
+    )
+    email = OperatorEncryptedEmailField(_("email address"))
+
+    class Privacy:
+        subject = "address__user"
+        retention = retention.INACTIVE_ACCOUNT
+        fields = {
+            "email": Personal(
+                Category.IDENTITY,
+                [Purpose.CONTRACT_MANAGEMENT, Purpose.SECURITY],
+                OnErasure.DELETE,
+                encrypted=True,
+            ),
+        }
+        not_personal: list[str] = []
+
+    def __str__(self) -> str:
+        return f"sealed address #{self.pk}"

@@ -56,3 +56,14 @@ def api_credentials(*, digest: str) -> tuple[ApiToken, Membership] | None:
     membership.user = user
     membership.organisation = organisation
     return token, membership
+
+
+def user_names(*, user_ids) -> dict[int, str]:
+    """How each of these users is shown to others (``User.name``), by id.
+
+    For pages listing what people did (the audit journal): one query, and
+    each name decrypted once however many rows the user has on the page."""
+    ids = {pk for pk in user_ids if pk is not None}
+    if not ids:
+        return {}
+    return {user.pk: user.name for user in User.objects.filter(pk__in=ids)}

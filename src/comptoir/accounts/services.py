@@ -31,21 +31,24 @@ def token_digest(raw: str) -> str:
 
 
 @transaction.atomic
-def user_create(*, actor: Actor, email: str, password: str | None) -> User:
-    """Create a sign-in account; the password is checked against the validators."""
+def user_create(*, actor: Actor, email: str, password: str | None, display_name: str = "") -> User:
+    """Create a sign-in account; the password is checked against the validators.
+
+    The address is found again through its blind index (``User.email_index``,
+    unique): ``filter(email=...)`` compares indexes, never clear text.
+    """
+    from allauth.account.models import EmailAddress
     from django.contrib.auth.password_validation import validate_password
 
     email = User.objects.normalize_email(email).strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
+    user = User(email=email, display_name=display_name.strip())
+    user.full_clean(exclude=["password", "email_index", "row_uuid"])
+    if User.objects.filter(email=email).exists():
         raise ValidationError({"email": _("An account with this email address exists already.")})
-    user = User(email=email)
-    user.full_clean(exclude=["password"])
     if password is not None:
         validate_password(password, user)
     user.set_password(password)
     user.save()
-    from allauth.account.models import EmailAddress
-
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
     audit_record(
         actor=actor,
@@ -53,7 +56,28 @@ def user_create(*, actor: Actor, email: str, password: str | None) -> User:
         organisation_id=None,
         object_type="accounts.User",
         object_id=user.pk,
-        fields=["email", "password"],
+        fields=["email", "password"] + (["display_name"] if user.display_name else []),
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_display_name(*, actor: Actor, user: User, display_name: str) -> User:
+    """The name other people see for ``user`` (empty: they see the email)."""
+    display_name = display_name.strip()
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if display_name == user.display_name:
+        return user
+    user.display_name = display_name
+    user.full_clean(exclude=["password", "email", "email_index", "row_uuid"])
+    user.save(update_fields=["display_name"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        organisation_id=None,
+        object_type="accounts.User",
+        object_id=user.pk,
+        fields=["display_name"],
     )
     return user
 

@@ -65,7 +65,12 @@ def demo_create(*, seed: int | None = None) -> DemoCredentials:
         fr.seed_instance(seed)
         be.seed_instance(seed)
     credentials = DemoCredentials(email=f"owner@{DEMO_DOMAIN}", password=_password())
-    owner = user_create(actor=system, email=credentials.email, password=credentials.password)
+    owner = user_create(
+        actor=system,
+        email=credentials.email,
+        password=credentials.password,
+        display_name=fr.name(),
+    )
 
     siren = fake_siren(fr)
     french = organisation_create(
@@ -104,7 +109,9 @@ def demo_create(*, seed: int | None = None) -> DemoCredentials:
 
     for organisation, fake in ((french, fr), (belgian, be)):
         for role in (Role.ADMIN, Role.SALES, Role.ACCOUNTANT, Role.SUPPORT, Role.AUDITOR):
-            member = user_create(actor=system, email=_email(fake, role), password=None)
+            member = user_create(
+                actor=system, email=_email(fake, role), password=None, display_name=fake.name()
+            )
             membership_add(actor=system, organisation=organisation, user=member, role=role)
         demo_parties(actor=system, organisation=organisation, fake=fake)
     _credentials_path().write_text(json.dumps(asdict(credentials)))

@@ -38,7 +38,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.user.email
+        return obj.user.name
 
 
 def _members(organisation: Organisation):

@@ -6,6 +6,8 @@ A stored value is ``header || nonce (12) || ciphertext+tag``. The header
 ``S`` values it is 0: a person's key is wrapped, not versioned; rotating the
 organisation key re-wraps person keys without touching their values). The
 header is the key id that lets keys rotate: a value says which key opens it.
+``P`` values are sealed with the operator key (``comptoir.privacy.operator``):
+rows that belong to no organisation, such as users' accounts.
 
 The associated data is the header plus (model label, field name, row uuid,
 organisation id): a ciphertext copied to another row, another column or
@@ -26,6 +28,7 @@ from comptoir.privacy import keys
 FORMAT = 1
 SUBJECT = b"S"
 ORGANISATION = b"O"
+OPERATOR = b"P"  # the operator's key: values of rows outside every organisation (users)
 HEADER = struct.Struct(">BcI")
 NONCE_BYTES = 12
 BLOCK = 16
@@ -101,7 +104,7 @@ def key_id(sealed: bytes) -> tuple[bytes, int]:
     if len(sealed) < HEADER.size + NONCE_BYTES:
         raise DecryptionError("not an encrypted value (too short)")
     form, kind, version = HEADER.unpack_from(sealed)
-    if form != FORMAT or kind not in (SUBJECT, ORGANISATION):
+    if form != FORMAT or kind not in (SUBJECT, ORGANISATION, OPERATOR):
         raise DecryptionError("not an encrypted value (unknown format)")
     return kind, version
 
@@ -123,6 +126,8 @@ def open_sealed(sealed: bytes, *, binding: Binding, subject=None) -> bytes:
     """Decrypt a stored value, or raise ``DecryptionError`` saying where it failed."""
     sealed = bytes(sealed)
     kind, version = key_id(sealed)
+    if kind == OPERATOR:
+        raise DecryptionError(f"{binding}: sealed with the operator key, not an organisation's")
     if kind == SUBJECT:
         if subject is None:
             raise DecryptionError(f"{binding}: encrypted for a data subject, but the row has none")

@@ -38,13 +38,16 @@ from datetime import date
 
 from django import forms
 from django.core import exceptions, validators
+from django.core.exceptions import EmptyResultSet
 from django.db import models
+from django.db.models import lookups
+from django.db.models.expressions import Col
 from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.modelfields import INTEGER_RANGES
 from comptoir.core.text import validate_text
-from comptoir.privacy import blind_index, crypto, normalise
+from comptoir.privacy import blind_index, crypto, normalise, operator
 
 PLAIN_CACHE = "_privacy_plaintexts"
 # While set, reading an encrypted attribute gives the sealed value: used by
@@ -160,11 +163,7 @@ class EncryptedField(models.BinaryField):
         self.update_index(model_instance)
         if value == "":
             return b""
-        sealed = crypto.seal(
-            self.to_plaintext_bytes(value),
-            binding=self.binding(model_instance),
-            subject=self.subject(model_instance),
-        )
+        sealed = self.seal_value(model_instance, self.to_plaintext_bytes(value))
         model_instance.__dict__[self.attname] = sealed
         model_instance.__dict__.setdefault(PLAIN_CACHE, {})[self.attname] = value
         return sealed
@@ -179,6 +178,11 @@ class EncryptedField(models.BinaryField):
 
     def subject(self, instance):
         return instance.data_subject if instance.data_subject_id is not None else None
+
+    def seal_value(self, instance, plaintext: bytes) -> crypto.Sealed:
+        return crypto.seal(
+            plaintext, binding=self.binding(instance), subject=self.subject(instance)
+        )
 
     def decrypt(self, instance, sealed: bytes):
         plain = crypto.open_sealed(
@@ -271,6 +275,106 @@ class EncryptedDateField(EncryptedField):
 
     def from_plaintext_bytes(self, data: bytes) -> date:
         return date.fromisoformat(data.decode())
+
+
+class OperatorSealed:
+    """Mixin: a value of a row that belongs to no organisation (a user's),
+    sealed with the operator key (``comptoir.privacy.operator``), bound to
+    the row's ``row_uuid``, and indexed with the operator's index key.
+
+    The index key being one for the whole installation, a searchable field
+    answers exact lookups by itself: ``filter(email=raw)``, ``email__iexact``
+    and ``email__in`` become a comparison of its blind index with the index of
+    the raw value's normal form (a value that cannot be normalised matches
+    nothing). This is what lets Django's and allauth's own code find a user by
+    email (``get_by_natural_key``, ``filter_users_by_email``) without knowing
+    the column is encrypted.
+    """
+
+    def binding(self, instance) -> crypto.Binding:
+        return operator.binding(self.model._meta.label_lower, self.name, instance.row_uuid)
+
+    def subject(self, instance):
+        return None
+
+    def seal_value(self, instance, plaintext: bytes) -> crypto.Sealed:
+        return operator.seal(plaintext, binding=self.binding(instance))
+
+    def decrypt(self, instance, sealed: bytes):
+        return self.from_plaintext_bytes(
+            operator.open_sealed(sealed, binding=self.binding(instance))
+        )
+
+    def index_of(self, instance, value) -> bytes | None:
+        normal = self.normal_form(value, "FR")
+        if normal is None:
+            return None
+        return operator.index_of_normal(kind=self.normaliser, normal=normal)
+
+    def index_of_raw(self, value) -> bytes | None:
+        """The index a raw value would have, or None when it is not one of its kind."""
+        if not isinstance(value, str) or not self.normaliser:
+            return None
+        try:
+            normal = blind_index.normal_form(self.normaliser, value)
+        except normalise.NormalisationError:
+            return None
+        return operator.index_of_normal(kind=self.normaliser, normal=normal)
+
+    def get_lookup(self, lookup_name):
+        if self.blind_index and lookup_name in _BLIND_LOOKUPS:
+            return _BLIND_LOOKUPS[lookup_name]
+        return super().get_lookup(lookup_name)
+
+
+class _BlindLookup(lookups.Lookup):
+    """``field = raw`` on an operator-sealed, searchable field, compiled as
+    ``field's blind index = index of raw``. The raw value never reaches SQL."""
+
+    prepare_rhs = False
+    can_use_none_as_rhs = False
+
+    def get_prep_lookup(self):
+        return self.rhs
+
+    def _index_column(self):
+        if not isinstance(self.lhs, Col):
+            raise ValueError("a blind-index lookup applies to the field itself")
+        field = self.lhs.target
+        return field, Col(self.lhs.alias, field.model._meta.get_field(field.blind_index))
+
+    def as_sql(self, compiler, connection):
+        field, column = self._index_column()
+        values = self.rhs if self.lookup_name == "in" else [self.rhs]
+        digests = [d for d in (field.index_of_raw(v) for v in values) if d is not None]
+        if not digests:
+            raise EmptyResultSet
+        if len(digests) == 1:
+            return compiler.compile(lookups.Exact(column, digests[0]))
+        return compiler.compile(lookups.In(column, digests))
+
+
+class _BlindExact(_BlindLookup):
+    lookup_name = "exact"
+
+
+class _BlindIExact(_BlindLookup):
+    lookup_name = "iexact"  # the normal form is case-folded already
+
+
+class _BlindIn(_BlindLookup):
+    lookup_name = "in"
+
+
+_BLIND_LOOKUPS = {cls.lookup_name: cls for cls in (_BlindExact, _BlindIExact, _BlindIn)}
+
+
+class OperatorEncryptedEmailField(OperatorSealed, EncryptedEmailField):
+    """A user's email address: sealed with the operator key, found by its blind index."""
+
+
+class OperatorEncryptedCharField(OperatorSealed, EncryptedCharField):
+    """A user's name: sealed with the operator key."""
 
 
 class BlindIndexField(models.BinaryField):

@@ -132,3 +132,38 @@ class EncryptedModel(TenantModel):
             super().refresh_from_db(*args, **kwargs)
         finally:
             _copy_sealed.reset(token)
+
+
+class OperatorEncryptedModel(models.Model):
+    """Base of models outside every organisation whose fields are sealed with
+    the operator key (``fields.OperatorSealed``; users' accounts).
+
+    ``row_uuid`` plays the part it plays in ``EncryptedModel``: the row's
+    identity in the associated data, so a value copied to another row fails
+    to decrypt.
+    """
+
+    row_uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is not None:
+            from comptoir.privacy.fields import EncryptedField
+
+            update_fields = set(update_fields)
+            for field in self._meta.concrete_fields:
+                named = field.name in update_fields or field.attname in update_fields
+                if isinstance(field, EncryptedField) and field.blind_index and named:
+                    update_fields.add(field.blind_index)
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    def refresh_from_db(self, *args, **kwargs):
+        from comptoir.privacy.fields import _copy_sealed
+
+        token = _copy_sealed.set(True)
+        try:
+            super().refresh_from_db(*args, **kwargs)
+        finally:
+            _copy_sealed.reset(token)

@@ -22,9 +22,10 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, Vali
 from django.db import models
 
 from comptoir.privacy.declarations import Category, OnErasure, Personal, Purpose
-from comptoir.privacy.fields import BlindIndexField, EncryptedField
+from comptoir.privacy.fields import BlindIndexField, EncryptedField, OperatorSealed
 from comptoir.privacy.normalise import NORMALISERS
 from comptoir.privacy.retention import RetentionRule
+from comptoir.privacy.third_party import privacy_of
 
 # Field types that can hold personal data (CharField covers EmailField,
 # SlugField and URLField; BinaryField covers the encrypted fields).
@@ -230,7 +231,7 @@ registry = Registry()
 def read_declaration(model) -> tuple[ModelPrivacy | None, list[str]]:
     """The model's declaration and the problems found in it."""
     label = model._meta.label
-    spec = getattr(model, "Privacy", None)
+    spec = privacy_of(model)
     encrypted = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedField)]
     if spec is None:
         if encrypted:
@@ -261,9 +262,17 @@ def read_declaration(model) -> tuple[ModelPrivacy | None, list[str]]:
 
     indexes: dict[str, str] = {}
     if encrypted:
-        from comptoir.privacy.models import EncryptedModel
+        from comptoir.privacy.models import EncryptedModel, OperatorEncryptedModel
 
-        if not issubclass(model, EncryptedModel):
+        operator_sealed = [f for f in encrypted if isinstance(f, OperatorSealed)]
+        if operator_sealed and len(operator_sealed) != len(encrypted):
+            errors.append(f"{label} mixes operator-sealed and organisation-sealed fields")
+        elif operator_sealed:
+            if not issubclass(model, OperatorEncryptedModel):
+                errors.append(
+                    f"{label} has operator-sealed fields, so it must inherit OperatorEncryptedModel"
+                )
+        elif not issubclass(model, EncryptedModel):
             errors.append(f"{label} has encrypted fields, so it must inherit EncryptedModel")
     for field in encrypted:
         if field.name in not_personal:
@@ -318,10 +327,14 @@ def _check_index(model, label: str, field: EncryptedField) -> list[str]:
     errors = []
     if not isinstance(index, BlindIndexField):
         errors.append(f"{label}: its blind index {field.blind_index!r} is not a BlindIndexField")
-    tenant_indexed = any(
-        list(i.fields[:2]) == ["organisation", index.name] for i in model._meta.indexes
-    )
-    if not tenant_indexed or index.db_index:
+    if isinstance(field, OperatorSealed):
+        # One index key for the installation: the index is searched alone.
+        if not (index.unique or index.db_index):
+            errors.append(f"{label}: its blind index {index.name!r} needs db_index or unique")
+    elif (
+        not any(list(i.fields[:2]) == ["organisation", index.name] for i in model._meta.indexes)
+        or index.db_index
+    ):
         errors.append(
             f"{label}: its blind index {index.name!r} needs "
             f"tenant_index(..., {index.name!r}) in Meta.indexes, and db_index=False "

@@ -20,7 +20,7 @@ from django.db import transaction
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor, audit_record
 from comptoir.privacy import crypto, keys
-from comptoir.privacy.fields import EncryptedField
+from comptoir.privacy.fields import EncryptedField, OperatorSealed
 from comptoir.privacy.models import DataSubject, KeyKind
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
@@ -41,7 +41,12 @@ def encrypted_models():
 
 
 def _encrypted_fields(model) -> list[EncryptedField]:
-    return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedField)]
+    # Operator-sealed fields (users') are under the operator key, not an organisation's.
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if isinstance(f, EncryptedField) and not isinstance(f, OperatorSealed)
+    ]
 
 
 def _batches(queryset, batch_size: int):

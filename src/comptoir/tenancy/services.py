@@ -196,15 +196,21 @@ def member_invite(
     role: str,
     acting_role: str,
     base_url: str,
+    display_name: str = "",
 ) -> Membership:
-    """Add a person by email; a new account gets a link to choose its password."""
+    """Add a person by email; a new account gets a link to choose its password.
+
+    An existing account is found through the blind index of its address
+    (``User.email`` is sealed: ``filter(email=...)`` compares indexes); its
+    display name is its owner's to choose, so ``display_name`` names new
+    accounts only."""
     from comptoir.accounts.models import User
     from comptoir.accounts.services import user_create, user_send_invitation
 
-    user = User.objects.filter(email__iexact=email.strip()).first()
+    user = User.objects.filter(email=email.strip()).first()
     created = user is None
     if created:
-        user = user_create(actor=actor, email=email, password=None)
+        user = user_create(actor=actor, email=email, password=None, display_name=display_name)
     membership = membership_add(
         actor=actor, organisation=organisation, user=user, role=role, acting_role=acting_role
     )

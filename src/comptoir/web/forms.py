@@ -1,13 +1,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.accounts.models import ApiToken, TokenScope
+from comptoir.accounts.models import ApiToken, TokenScope, User
 from comptoir.accounts.services import MAX_TOKEN_DAYS, TOKEN_FIELDS
 from comptoir.audit.models import Action, ActorKind
 from comptoir.tenancy.roles import Role
 
 
 class MemberAddForm(forms.Form):
+    display_name = User._meta.get_field("display_name").formfield(
+        required=False,
+        label=_("Name"),
+        help_text=_("How the new member is shown to others; they can change it."),
+    )
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 

@@ -219,6 +219,9 @@ def audit(request):
             # if it matched: the form says what is wrong, the table stays empty.
             events = events.none()
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    names = account_selectors.user_names(user_ids={e.actor_user_id for e in page})
+    for event in page:
+        event.actor_name = names.get(event.actor_user_id, "")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
