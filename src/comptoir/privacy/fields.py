@@ -30,10 +30,12 @@ A searchable field names its ``BlindIndexField`` companion
 the plaintext and is what exact search filters on (``blind_index.lookup``).
 Filtering on an encrypted field itself is refused (only ``isnull`` works),
 and a plaintext that reaches the database layer raises: it would otherwise be
-written in clear. A field may also name a ``prefix_index`` companion, the
-keyed hash of the first characters of its normal form
-(``blind_index.prefix_of_normal``), computed at the same time: a search by
-the beginning of a name finds its few candidates through it. ``dumpdata`` refuses encrypted fields for the same reason.
+written in clear. ``dumpdata`` refuses encrypted fields for the same reason.
+
+A searchable field may also name a ``prefix_index`` companion, the keyed
+hash of the first characters of its normal form
+(``blind_index.prefix_of_normal``), computed with the blind index: a search
+by the beginning of a name finds its few candidates through it.
 """
 
 import contextvars
