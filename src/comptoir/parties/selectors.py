@@ -284,13 +284,20 @@ def contact_person_directory(
     party: Party | None = None,
     contact_status: str | None = None,
     preferred_channel: str | None = None,
+    name: str = "",
 ) -> QuerySet[ContactPerson]:
     """Every contact person of the organisation with their company, by company then
-    id; filtered by company, contact status or preferred channel."""
+    id; filtered by company, contact status, preferred channel, or family name
+    (``name``: the whole name or its beginning, as ``contact_person_search_name``)."""
     people = ContactPerson.objects.of(organisation).select_related(
         "party",
         "data_subject",  # their names decrypt under their keys
     )
+    if name:  # "": no filter by name
+        ids = _family_name_matches(
+            ContactPerson.objects.of(organisation), organisation=organisation, name=name
+        )
+        people = people.filter(pk__in=ids)
     if party is not None:
         people = people.filter(party=party)
     if contact_status:
