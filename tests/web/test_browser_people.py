@@ -67,3 +67,32 @@ def test_a_person_is_found_by_name_from_the_contact_persons_page(page: Page, sit
     rows.filter(has_text="Bérégovoy").get_by_role("link", name=company.company_name).click()
     expect(page).to_have_url(re.compile(rf"/parties/{company.pk}/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(company.company_name)
+
+
+def test_an_import_with_unknown_headers_asks_for_its_columns(page: Page, site, world, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    family = fr.last_name()
+    content = f"Boîte;Patronyme;Remarques\nAtelier {fr.random_int(100, 999)};{family};x\n"
+    login(page, site, world.member("sales").email)
+    page.goto(f"{site}/parties/import/")
+    expect(page.locator("#accepted-columns")).to_contain_text("family_name")
+    screenshot(page, "import-upload")
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "f.csv", "mimeType": "text/csv", "buffer": content.encode()}]
+    )
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/parties/import/\d+/columns/$"))
+    assert unlabelled_fields(page) == []
+    expect(page.locator("tr.unrecognised")).to_have_count(3)
+    page.get_by_label("Boîte").select_option("company_name")
+    page.get_by_label("Patronyme").select_option("family_name")
+    screenshot(page, "import-columns")
+    page.locator("#import-columns-submit").click()
+    expect(page).to_have_url(re.compile(r"/parties/import/\d+/$"))
+    expect(page.locator("#import-progress")).to_contain_text("1")
+    page.goto(f"{site}/parties/contacts/")
+    expect(page.locator("table.people tbody")).to_contain_text(family)

@@ -1,6 +1,7 @@
 """The form of the contact persons page: filters, and the family name searched for."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.parties.models import Channel, ContactPerson, ContactStatus, Party, PartyKind
@@ -27,12 +28,12 @@ class ContactPersonFilterForm(forms.Form):
         label=_("Company"), queryset=None, required=False, empty_label=_("All")
     )
     contact_status = forms.ChoiceField(
-        label=ContactPerson._meta.get_field("contact_status").verbose_name.capitalize(),
+        label=capfirst(ContactPerson._meta.get_field("contact_status").verbose_name),
         choices=[("", _("All")), *ContactStatus.choices],
         required=False,
     )
     preferred_channel = forms.ChoiceField(
-        label=ContactPerson._meta.get_field("preferred_channel").verbose_name.capitalize(),
+        label=capfirst(ContactPerson._meta.get_field("preferred_channel").verbose_name),
         choices=[("", _("All")), *Channel.choices],
         required=False,
     )

@@ -7,6 +7,7 @@ from django import forms
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -40,7 +41,7 @@ class ImportUploadForm(forms.Form):
 def _column_label(column: str) -> str:
     """A column's name for people: its model field's (a person's for the person columns)."""
     model = ContactPerson if column in readers.PERSON_COLUMNS else Party
-    return str(model._meta.get_field(column).verbose_name).capitalize()
+    return capfirst(model._meta.get_field(column).verbose_name)
 
 
 class ImportColumnsForm(forms.Form):
@@ -148,8 +149,9 @@ def import_columns(request, job_id: int):
         headers = services.import_job_headers(job=job)
     except (OSError, readers.ImportFormatError):
         raise Http404 from None
-    form = ImportColumnsForm(request.POST or None, headers=headers)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ImportColumnsForm(request.POST if posted else None, headers=headers)
+    if posted and form.is_valid():
         try:
             with transaction.atomic():
                 job = services.import_job_map(job=job, mapping=form.mapping())
