@@ -79,7 +79,7 @@ class ImportColumnsForm(forms.Form):
         if doubled:
             raise forms.ValidationError(
                 _("Two columns of the file give the same field: %(name)s.")
-                % {"name": ", ".join(_column_label(c) for c in doubled)}
+                % {"name": ", ".join(str(_column_label(c)) for c in doubled)}
             )
         if not chosen:
             raise forms.ValidationError(_("Choose the field of one column at least."))
