@@ -163,3 +163,18 @@ def test_api_search_refuses_what_is_no_name(api_as, people):
 def test_api_search_needs_contacts_view_and_never_crosses_organisations(api_as, people, world):
     response = api_as("owner", organisation=world.org_b).post(API, json={"name": "Moreau"})
     assert [item["id"] for item in response.json()["items"]] == [people["elsewhere"].pk]
+
+
+def test_the_party_search_finds_people_by_name_too(ui_as, people, world, actor):
+    from comptoir.parties import services
+    from comptoir.parties.models import PartyKind
+
+    individual = services.party_create(
+        actor=actor, organisation=world.org_a, kind=PartyKind.INDIVIDUAL, family_name="Moréau"
+    )
+    results = ui_as("sales").post("/parties/search/", {"company_name": "moreau"}).context["results"]
+    # Acme through its contact person Moreau, the individual by their own name;
+    # never org B's Moreau's company.
+    assert {p.pk for p in results} == {people["acme"].pk, individual.pk}
+    results = ui_as("sales").post("/parties/search/", {"company_name": "Bou"}).context["results"]
+    assert {p.pk for p in results} == {people["bolt"].pk}  # "Boulonnerie Bolt": its name
