@@ -178,3 +178,13 @@ def test_the_party_search_finds_people_by_name_too(ui_as, people, world, actor):
     assert {p.pk for p in results} == {people["acme"].pk, individual.pk}
     results = ui_as("sales").post("/parties/search/", {"company_name": "Bou"}).context["results"]
     assert {p.pk for p in results} == {people["bolt"].pk}  # "Boulonnerie Bolt": its name
+
+
+@pytest.mark.parametrize("name", ["Mor\x00eau", "x\ud800y", "Mo\x1breau"])
+def test_a_name_with_a_control_character_is_refused_not_a_server_error(api_as, ui_as, people, name):
+    response = api_as("sales", scope="read").post(API, json={"name": name})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "name"
+    if "\ud800" not in name:  # a form post is UTF-8: it cannot carry a lone surrogate
+        page = ui_as("sales").post(URL, {"name": name})
+        assert page.status_code == 200 and page.context["form"].errors["name"]

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.core.text import validate_text
 from comptoir.parties.models import Channel, ContactPerson, ContactStatus, Party, PartyKind
 from comptoir.tenancy.models import Organisation
 
@@ -23,6 +24,7 @@ class ContactPersonFilterForm(forms.Form):
         required=False,
         max_length=ContactPerson._meta.get_field("family_name").max_length,
         help_text=_("The whole name, or its first three letters or more."),
+        validators=[validate_text],
     )
     party = CompanyChoiceField(
         label=_("Company"), queryset=None, required=False, empty_label=_("All")

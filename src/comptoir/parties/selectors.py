@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.db.models import F, Max, Q, QuerySet
 
-from comptoir.core import identifiers
+from comptoir.core import identifiers, text
 from comptoir.core.lookups import Prefix
 from comptoir.parties.models import (
     Channel,
@@ -231,6 +231,8 @@ def _family_name_matches(people: QuerySet, *, organisation: Organisation, name: 
     letters. One unordered query per index, each answered by its own
     (organisation, index) index: the organisation's rows are never walked.
     """
+    if text.forbidden_character(name) is not None:
+        return []  # no stored name holds a control character or a lone surrogate
     try:
         normal = normalise.name(name)
     except normalise.NormalisationError:

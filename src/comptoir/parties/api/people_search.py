@@ -15,6 +15,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from comptoir.api.auth import TokenAuth, require
 from comptoir.api.errors import ERRORS
 from comptoir.audit.reads import record_list
+from comptoir.core.text import validate_text
 from comptoir.parties import selectors
 from comptoir.parties.api.common import CONTACT_PERSON, one
 from comptoir.parties.api.parties import contact_persons_router
@@ -48,6 +49,10 @@ class PersonSearchIn(Schema):
 def contact_person_search(request, payload: PersonSearchIn):
     """Contact persons whose family name is ``name`` or starts with it."""
     require(request, Permission.CONTACTS_VIEW)
+    try:
+        validate_text(payload.name)
+    except ValidationError as exc:
+        raise ValidationError({"name": exc.messages}) from None
     try:
         normal = normalise.name(payload.name)
     except normalise.NormalisationError:
