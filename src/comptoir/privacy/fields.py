@@ -219,21 +219,22 @@ class EncryptedField(models.BinaryField):
         return tuple(name for name in (self.blind_index, self.prefix_index) if name)
 
     def update_index(self, instance) -> None:
+        """Compute the companion indexes from the plaintext (NULL when it is empty)."""
         if not self.blind_index:
             return
         value = instance.__dict__.get(self.attname)
         normal = self.normal_form(value, region_of(instance))
-        digests = {self.blind_index: None, self.prefix_index: None}
+        meta, organisation_id, kind = self.model._meta, instance.organisation_id, self.normaliser
+        whole = prefix = None
         if normal is not None:
-            organisation_id, kind = instance.organisation_id, self.normaliser
-            digests[self.blind_index] = blind_index.of_normal(
-                organisation_id=organisation_id, kind=kind, normal=normal
-            )
-            digests[self.prefix_index] = blind_index.prefix_of_normal(
-                organisation_id=organisation_id, kind=kind, normal=normal
-            )
-        for name in self.index_names:
-            instance.__dict__[self.model._meta.get_field(name).attname] = digests[name]
+            whole = blind_index.of_normal(organisation_id=organisation_id, kind=kind, normal=normal)
+            if self.prefix_index:
+                prefix = blind_index.prefix_of_normal(
+                    organisation_id=organisation_id, kind=kind, normal=normal
+                )
+        instance.__dict__[meta.get_field(self.blind_index).attname] = whole
+        if self.prefix_index:
+            instance.__dict__[meta.get_field(self.prefix_index).attname] = prefix
 
     # Forms and validation ---------------------------------------------------
     def validate(self, value, model_instance):
