@@ -25,7 +25,12 @@ def twins(world, make_company, make_contact):
     a = make_company(world.org_a, company_name="Atelier Durand")
     b = make_company(world.org_b, company_name="Atelier Durand BV")
     for company in (a, b):
-        make_contact(company, email="jean.dupont@example.fr", mobile="+33 6 12 34 56 78")
+        make_contact(
+            company,
+            family_name="Dupont",
+            email="jean.dupont@example.fr",
+            mobile="+33 6 12 34 56 78",
+        )
     return a, b
 
 
@@ -192,6 +197,20 @@ SEARCHES = {
     ),
     "contact person by email or phone": lambda org: selectors.contact_person_search(
         organisation=org, email="jean.dupont@example.fr", phone="0612345678"
+    ),
+    # A whole family name, three letters (the prefix index alone), and a longer
+    # beginning (the prefix index, then the candidates read by primary key).
+    "contact person by family name": lambda org: selectors.contact_person_search_name(
+        organisation=org, name="Dupont"
+    ),
+    "contact person by 3-letter name prefix": lambda org: selectors.contact_person_search_name(
+        organisation=org, name="dup"
+    ),
+    "contact person by longer name prefix": lambda org: selectors.contact_person_search_name(
+        organisation=org, name="Dupo"
+    ),
+    "individual by family name prefix": lambda org: selectors.party_search_name(
+        organisation=org, name="Dupo"
     ),
 }
 

@@ -4,7 +4,11 @@ Exact search (email, phone, IBAN, SIREN, enterprise number) never decrypts
 and never scans: emails, phones and IBANs are found through their blind
 indexes (indexed columns of keyed hashes), identifiers through indexed clear
 columns. Company names are searched by prefix on an indexed, case-folded
-column. Lists are querysets with a stable order, ready to paginate.
+column. People are found by family name (``contact_person_search_name``,
+``party_search_name``) through two blind indexes: the whole name's, and its
+first three letters' (the prefix index); only the few rows sharing those
+letters are decrypted, to check a longer beginning. Lists are querysets with
+a stable order, ready to paginate.
 """
 
 from dataclasses import dataclass
@@ -13,10 +17,12 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Max, Q, QuerySet
 
-from comptoir.core import identifiers
+from comptoir.core import identifiers, text
 from comptoir.core.lookups import Prefix
 from comptoir.parties.models import (
+    Channel,
     ContactPerson,
+    ContactStatus,
     Direction,
     Interaction,
     Opportunity,
@@ -27,7 +33,7 @@ from comptoir.parties.models import (
 from comptoir.parties.models.parties import company_name_key
 from comptoir.parties.models.people import EMAIL_FIELDS, PHONE_FIELDS
 from comptoir.parties.models.pipeline import to_cents
-from comptoir.privacy import blind_index, normalise, retention
+from comptoir.privacy import blind_index, crypto, normalise, retention
 from comptoir.tenancy.models import Membership, Organisation
 
 ROLE_FLAGS = {
@@ -212,6 +218,95 @@ def contact_person_duplicates(
     if exclude is not None and exclude.pk is not None:
         found = found.exclude(pk=exclude.pk)
     return found.order_by("pk")
+
+
+# Finding people by name ----------------------------------------------------------
+def _family_name_matches(people: QuerySet, *, organisation: Organisation, name: str) -> list[int]:
+    """Primary keys of the rows of ``people`` whose family name is ``name`` or starts
+    with it (case, accents and spacing ignored; a beginning of three letters at least).
+
+    The whole name is looked up on its blind index; a beginning, on the prefix
+    index of its first three letters, which gives the few rows sharing them:
+    only those are decrypted, and only when the beginning is longer than three
+    letters. One unordered query per index, each answered by its own
+    (organisation, index) index: the organisation's rows are never walked.
+    """
+    if text.forbidden_character(name) is not None:
+        return []  # no stored name holds a control character or a lone surrogate
+    try:
+        normal = normalise.name(name)
+    except normalise.NormalisationError:
+        return []
+    people = people.order_by()
+    whole = blind_index.of_normal(organisation_id=organisation.pk, kind="name", normal=normal)
+    found = set(people.filter(family_name_index=whole).values_list("pk", flat=True))
+    if len(normal) < blind_index.PREFIX_LENGTH:
+        return sorted(found)
+    prefix = blind_index.prefix_of_normal(
+        organisation_id=organisation.pk, kind="name", normal=normal
+    )
+    candidates = people.filter(family_name_prefix=prefix)
+    if len(normal) == blind_index.PREFIX_LENGTH:
+        found.update(candidates.values_list("pk", flat=True))
+        return sorted(found)
+    rows = candidates.select_related("data_subject").only(
+        "pk", "organisation_id", "row_uuid", "family_name", "data_subject"
+    )
+    for row in rows:
+        if row.pk in found:
+            continue
+        try:
+            stored = normalise.name(row.family_name)
+        except (crypto.DecryptionError, normalise.NormalisationError):
+            continue  # an erased person (key shredded) is not to be found
+        if stored.startswith(normal):
+            found.add(row.pk)
+    return sorted(found)
+
+
+def contact_person_search_name(*, organisation: Organisation, name: str) -> QuerySet[ContactPerson]:
+    """Contact persons whose family name is ``name`` or starts with it (three
+    letters at least; case and accents ignored), by company then id."""
+    ids = _family_name_matches(
+        ContactPerson.objects.of(organisation), organisation=organisation, name=name
+    )
+    return contact_person_directory(organisation=organisation).filter(pk__in=ids)
+
+
+def party_search_name(*, organisation: Organisation, name: str) -> QuerySet[Party]:
+    """Individual parties whose family name is ``name`` or starts with it (as
+    ``contact_person_search_name``)."""
+    ids = _family_name_matches(Party.objects.of(organisation), organisation=organisation, name=name)
+    return party_list(organisation=organisation).filter(pk__in=ids)
+
+
+def contact_person_directory(
+    *,
+    organisation: Organisation,
+    party: Party | None = None,
+    contact_status: str | None = None,
+    preferred_channel: str | None = None,
+    name: str = "",
+) -> QuerySet[ContactPerson]:
+    """Every contact person of the organisation with their company, by company then
+    id; filtered by company, contact status, preferred channel, or family name
+    (``name``: the whole name or its beginning, as ``contact_person_search_name``)."""
+    people = ContactPerson.objects.of(organisation).select_related(
+        "party",
+        "data_subject",  # their names decrypt under their keys
+    )
+    if name:  # "": no filter by name
+        ids = _family_name_matches(
+            ContactPerson.objects.of(organisation), organisation=organisation, name=name
+        )
+        people = people.filter(pk__in=ids)
+    if party is not None:
+        people = people.filter(party=party)
+    if contact_status:
+        people = people.filter(contact_status=ContactStatus(contact_status))
+    if preferred_channel:
+        people = people.filter(preferred_channel=Channel(preferred_channel))
+    return people.order_by("party__company_name_key", "party_id", "pk")
 
 
 # Timeline and detail ----------------------------------------------------------

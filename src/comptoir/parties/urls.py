@@ -1,12 +1,13 @@
 from django.urls import path
 
-from comptoir.parties import views
+from comptoir.parties import people_views, views
 
 app_name = "parties"
 
 urlpatterns = [
     path("", views.party_list, name="party_list"),
     path("search/", views.party_search, name="party_search"),
+    path("contacts/", people_views.contact_person_list, name="contact_person_list"),
     path("new/<str:kind>/", views.party_create, name="party_create"),
     path("<int:party_id>/", views.party_detail, name="party_detail"),
     path("<int:party_id>/edit/", views.party_edit, name="party_edit"),

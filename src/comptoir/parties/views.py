@@ -130,6 +130,15 @@ def party_search(request):
             )
             for party in matches[: PAGE_SIZE * 4]:
                 found.setdefault(party.pk, party)
+            # People too: individuals by family name, companies by their contact persons'.
+            people = selectors.party_search_name(organisation=request.organisation, name=prefix)
+            for party in people[: PAGE_SIZE * 4]:
+                found.setdefault(party.pk, party)
+            contacts = selectors.contact_person_search_name(
+                organisation=request.organisation, name=prefix
+            )
+            for person in contacts[: PAGE_SIZE * 4]:
+                found.setdefault(person.party_id, person.party)
         results = list(found.values())
         record_list(request, object_type=PARTY)
     return render(

@@ -6,6 +6,13 @@ index key is wrapped by the master key like the data keys but never rotated
 with them, so indexes stay valid across data-key rotations. Two organisations
 holding the same email get unrelated indexes.
 
+A field may also keep a prefix index (``prefix_index=`` on the field): the
+keyed hash of the first ``PREFIX_LENGTH`` characters of the normal form,
+under a kind of its own (``name-prefix``), so it never equals a whole value's
+index. A search by a prefix of that length or more finds the few rows
+sharing those characters through it, then checks the longer prefix on those
+rows only (``prefix_candidates``).
+
 Phone numbers written in a local form are read in the organisation's country
 (FR or BE) before they become E.164.
 """
@@ -28,6 +35,16 @@ def of_normal(*, organisation_id: int, kind: str, normal: str) -> bytes:
     """The index of a value already in its normal form (``normal_form``)."""
     message = kind.encode() + b"\x00" + normal.encode()
     return hmac.digest(keys.index_key(organisation_id).hmac_key(), message, hashlib.sha256)
+
+
+PREFIX_LENGTH = 3
+
+
+def prefix_of_normal(*, organisation_id: int, kind: str, normal: str) -> bytes:
+    """The prefix index of a value in its normal form: its first ``PREFIX_LENGTH`` characters."""
+    return of_normal(
+        organisation_id=organisation_id, kind=f"{kind}-prefix", normal=normal[:PREFIX_LENGTH]
+    )
 
 
 def compute(*, organisation_id: int, kind: str, value: str, region: str = "FR") -> bytes:

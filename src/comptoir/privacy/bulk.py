@@ -41,15 +41,20 @@ class Cleaned:
     errors: dict[str, ValidationError] = field(default_factory=dict)
 
     def indexes(self, model: type[models.Model], *, organisation_id: int) -> dict[str, bytes]:
-        """The blind index of each searchable value (field name -> digest)."""
-        return {
-            name: blind_index.of_normal(
-                organisation_id=organisation_id,
-                kind=model._meta.get_field(name).normaliser,
-                normal=normal,
+        """The blind index of each searchable value (field name -> digest), and
+        the prefix index of those that keep one (prefix index field name -> digest)."""
+        indexes = {}
+        for name, normal in self.normals.items():
+            model_field = model._meta.get_field(name)
+            kind = model_field.normaliser
+            indexes[name] = blind_index.of_normal(
+                organisation_id=organisation_id, kind=kind, normal=normal
             )
-            for name, normal in self.normals.items()
-        }
+            if model_field.prefix_index:
+                indexes[model_field.prefix_index] = blind_index.prefix_of_normal(
+                    organisation_id=organisation_id, kind=kind, normal=normal
+                )
+        return indexes
 
 
 @cache
@@ -122,7 +127,8 @@ def clean_values(
 @dataclass(frozen=True)
 class _Plan:
     label: str
-    encrypted: tuple[tuple[EncryptedField, str | None], ...]  # field, its index's attname
+    # field, its index's attname, its prefix index (field name, attname)
+    encrypted: tuple[tuple[EncryptedField, str | None, tuple[str, str] | None], ...]
 
 
 @cache
@@ -131,7 +137,12 @@ def _plan(model: type[models.Model]) -> _Plan:
     for f in model._meta.concrete_fields:
         if isinstance(f, EncryptedField):
             index = model._meta.get_field(f.blind_index).attname if f.blind_index else None
-            encrypted.append((f, index))
+            prefix = (
+                (f.prefix_index, model._meta.get_field(f.prefix_index).attname)
+                if f.prefix_index
+                else None
+            )
+            encrypted.append((f, index, prefix))
     return _Plan(model._meta.label_lower, tuple(encrypted))
 
 
@@ -165,13 +176,17 @@ def sealed_rows(
         else:
             key, header = organisation_key, organisation_header
         place = str(row_uuid)
-        for encrypted, index in plan.encrypted:
+        for encrypted, index, prefix in plan.encrypted:
             name = encrypted.name
             value = values.pop(name) if name in values else encrypted.get_default()
             if index is not None:
                 values[index] = row.indexes.get(name)
                 if values[index] is None and value not in encrypted.empty_values:
                     raise ValueError(f"{plan.label}.{name}: a value without its blind index")
+            if prefix is not None:
+                values[prefix[1]] = row.indexes.get(prefix[0])
+                if values[prefix[1]] is None and value not in encrypted.empty_values:
+                    raise ValueError(f"{plan.label}.{name}: a value without its prefix index")
             if value in encrypted.empty_values:
                 values[encrypted.attname] = encrypted.get_prep_value(value)  # NULL or empty
                 continue

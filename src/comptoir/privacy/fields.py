@@ -31,6 +31,11 @@ the plaintext and is what exact search filters on (``blind_index.lookup``).
 Filtering on an encrypted field itself is refused (only ``isnull`` works),
 and a plaintext that reaches the database layer raises: it would otherwise be
 written in clear. ``dumpdata`` refuses encrypted fields for the same reason.
+
+A searchable field may also name a ``prefix_index`` companion, the keyed
+hash of the first characters of its normal form
+(``blind_index.prefix_of_normal``), computed with the blind index: a search
+by the beginning of a name finds its few candidates through it.
 """
 
 import contextvars
@@ -99,8 +104,18 @@ class EncryptedField(models.BinaryField):
     empty_values = [None, ""]
     empty_plaintext: str | None = ""  # what an empty column reads as
 
-    def __init__(self, *args, blind_index: str | None = None, normaliser=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        blind_index: str | None = None,
+        prefix_index: str | None = None,
+        normaliser=None,
+        **kwargs,
+    ):
+        if prefix_index and not blind_index:
+            raise ValueError("a prefix index comes with a blind index")
         self.blind_index = blind_index
+        self.prefix_index = prefix_index
         self.normaliser = normaliser or (self.default_normaliser if blind_index else None)
         kwargs.setdefault("editable", True)
         super().__init__(*args, **kwargs)
@@ -112,6 +127,8 @@ class EncryptedField(models.BinaryField):
             kwargs["editable"] = False
         if self.blind_index:
             kwargs["blind_index"] = self.blind_index
+            if self.prefix_index:
+                kwargs["prefix_index"] = self.prefix_index
             if self.normaliser != self.default_normaliser:
                 kwargs["normaliser"] = self.normaliser
         return name, path, args, kwargs
@@ -202,19 +219,28 @@ class EncryptedField(models.BinaryField):
             message = NOT_A_VALUE.get(self.normaliser, NOT_A_VALUE["other"])
             raise exceptions.ValidationError(message, code="invalid") from exc
 
-    def index_of(self, instance, value) -> bytes | None:
-        normal = self.normal_form(value, region_of(instance))
-        if normal is None:
-            return None
-        return blind_index.of_normal(
-            organisation_id=instance.organisation_id, kind=self.normaliser, normal=normal
-        )
+    @property
+    def index_names(self) -> tuple[str, ...]:
+        """The companion index fields: the blind index, then the prefix index if any."""
+        return tuple(name for name in (self.blind_index, self.prefix_index) if name)
 
     def update_index(self, instance) -> None:
-        if self.blind_index:
-            value = instance.__dict__.get(self.attname)
-            index_field = self.model._meta.get_field(self.blind_index)
-            instance.__dict__[index_field.attname] = self.index_of(instance, value)
+        """Compute the companion indexes from the plaintext (NULL when it is empty)."""
+        if not self.blind_index:
+            return
+        value = instance.__dict__.get(self.attname)
+        normal = self.normal_form(value, region_of(instance))
+        meta, organisation_id, kind = self.model._meta, instance.organisation_id, self.normaliser
+        whole = prefix = None
+        if normal is not None:
+            whole = blind_index.of_normal(organisation_id=organisation_id, kind=kind, normal=normal)
+            if self.prefix_index:
+                prefix = blind_index.prefix_of_normal(
+                    organisation_id=organisation_id, kind=kind, normal=normal
+                )
+        instance.__dict__[meta.get_field(self.blind_index).attname] = whole
+        if self.prefix_index:
+            instance.__dict__[meta.get_field(self.prefix_index).attname] = prefix
 
     # Forms and validation ---------------------------------------------------
     def validate(self, value, model_instance):
@@ -403,7 +429,7 @@ class BlindIndexField(models.BinaryField):
     @property
     def source(self) -> EncryptedField | None:
         for field in self.model._meta.concrete_fields:
-            if isinstance(field, EncryptedField) and field.blind_index == self.name:
+            if isinstance(field, EncryptedField) and self.name in field.index_names:
                 return field
         return None
 

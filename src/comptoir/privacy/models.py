@@ -114,8 +114,8 @@ class EncryptedModel(TenantModel):
             update_fields = set(update_fields)
             for field in self._meta.concrete_fields:
                 named = field.name in update_fields or field.attname in update_fields
-                if isinstance(field, EncryptedField) and field.blind_index and named:
-                    update_fields.add(field.blind_index)
+                if isinstance(field, EncryptedField) and named:
+                    update_fields.update(field.index_names)
         # One read of the organisation's current key for all the row's values
         # sealed under it (a company's), not one per value.
         from comptoir.privacy.keys import current_keys_pinned

@@ -279,8 +279,8 @@ def read_declaration(model) -> tuple[ModelPrivacy | None, list[str]]:
             errors.append(f"{label}.{field.name} is encrypted, so it is personal: declare it so")
         elif field.name not in fields:
             errors.append(f"{label}.{field.name} is encrypted but not declared personal")
-        if field.blind_index:
-            indexes[field.blind_index] = field.name
+        for index_name in field.index_names:
+            indexes[index_name] = field.name
     errors += _check_subject(model, subject)
     if retention is not None and not isinstance(retention, RetentionRule):
         errors.append(f"{label}.Privacy.retention must be a RetentionRule or None")
@@ -320,13 +320,22 @@ def _check_field(model, name: str, personal: Personal) -> list[str]:
 
 
 def _check_index(model, label: str, field: EncryptedField) -> list[str]:
+    errors = []
+    for name in field.index_names:
+        errors += _check_index_field(model, label, field, name)
+    if field.normaliser not in NORMALISERS:
+        errors.append(f"{label}: no normaliser {field.normaliser!r} (one of {sorted(NORMALISERS)})")
+    return errors
+
+
+def _check_index_field(model, label: str, field: EncryptedField, name: str) -> list[str]:
     try:
-        index = model._meta.get_field(field.blind_index)
+        index = model._meta.get_field(name)
     except FieldDoesNotExist:
-        return [f"{label}: its blind index {field.blind_index!r} is not a field"]
+        return [f"{label}: its blind index {name!r} is not a field"]
     errors = []
     if not isinstance(index, BlindIndexField):
-        errors.append(f"{label}: its blind index {field.blind_index!r} is not a BlindIndexField")
+        errors.append(f"{label}: its blind index {name!r} is not a BlindIndexField")
     if isinstance(field, OperatorSealed):
         # One index key for the installation: the index is searched alone.
         if not (index.unique or index.db_index):
@@ -340,8 +349,6 @@ def _check_index(model, label: str, field: EncryptedField) -> list[str]:
             f"tenant_index(..., {index.name!r}) in Meta.indexes, and db_index=False "
             "(searches are always within one organisation)"
         )
-    if field.normaliser not in NORMALISERS:
-        errors.append(f"{label}: no normaliser {field.normaliser!r} (one of {sorted(NORMALISERS)})")
     return errors
 
 

@@ -185,7 +185,7 @@ def test_rejected_rows_have_line_column_reason_and_a_report(world, sirens):
     job = run(world, data)
     assert (job.parties_created, job.contacts_created, job.rejected) == (2, 2, 3)
     assert sorted(job.rejections) == [
-        [3, "SIREN", "Enter a valid SIREN (9 digits)."],
+        [3, "SIREN", "This SIREN has 9 digits but its check digit is wrong: look for a typo."],
         [4, "Last name", "An individual needs a family name."],
         [5, "Email", "Enter a valid email address."],
     ]
@@ -198,7 +198,7 @@ def test_rejected_rows_have_line_column_reason_and_a_report(world, sirens):
     assert rows[1] == [
         "3",
         "SIREN",
-        "Enter a valid SIREN (9 digits).",
+        "This SIREN has 9 digits but its check digit is wrong: look for a typo.",
         "Bad Siren Co",
         "123456789",
         "Baker",
@@ -237,7 +237,9 @@ def test_reimport_creates_nothing(world, sirens):
         "SANS SIREN,,durand,\n"
     ).encode()
     third = run(world, respelt)
-    assert (third.parties_created, third.contacts_created, third.duplicates) == (0, 0, 3)
+    # Alpha's SIREN under another name is not Alpha: rejected, not merged (issue 11).
+    assert (third.parties_created, third.contacts_created, third.duplicates) == (0, 0, 2)
+    assert [(line, column) for line, column, _reason in third.rejections] == [(2, "SIREN")]
     assert (
         parties(world).count(),
         persons(world).count(),

@@ -15,7 +15,7 @@ from faker import Faker
 
 from comptoir.parties import services as party_services
 from comptoir.parties.importing import services
-from comptoir.parties.models import Party, PartyKind
+from comptoir.parties.models import ContactPerson, Party, PartyKind
 from comptoir.parties.services.parties import PARTY_FIELDS
 from comptoir.privacy import blind_index
 
@@ -88,7 +88,13 @@ def _service_errors(world, actor, kind: str, fields: dict) -> set[tuple[str, str
 def _stored(party: Party) -> dict:
     party = Party.objects.of(party.organisation_id).get(pk=party.pk)
     values = {name: getattr(party, name) for name in PARTY_FIELDS if name != "sales_rep"}
-    for name in ("family_name_index", "email_index", "phone_index", "company_name_key"):
+    for name in (
+        "family_name_index",
+        "family_name_prefix",
+        "email_index",
+        "phone_index",
+        "company_name_key",
+    ):
         values[name] = getattr(party, name)
     values["has_own_key"] = party.data_subject_id is not None
     return values
@@ -139,3 +145,18 @@ def test_a_value_met_again_in_the_file_is_judged_the_same(world):
     assert {reason for _line, _column, reason in job.rejections} == {"Enter a valid email address."}
     cities = {p.billing_city for p in Party.objects.of(world.org_a)}
     assert cities == {city}
+
+
+def test_an_imported_contact_person_is_indexed_as_contact_person_create_indexes(
+    world, actor, make_company
+):
+    """The same family name, through the service and through the importer: the same
+    blind index and prefix index (what finding people by name reads)."""
+    name = "Le Guén-" + fake.last_name()
+    company = make_company(company_name="Société Témoin")
+    made = party_services.contact_person_create(actor=actor, party=company, family_name=name)
+    job = _import_one(world, {"company_name": "Atelier Témoin", "family_name": name})
+    assert (job.rejected, job.contacts_created) == (0, 1), job.rejections
+    imported = ContactPerson.objects.of(world.org_a).exclude(pk=made.pk).get()
+    for index in ("family_name_index", "family_name_prefix"):
+        assert getattr(imported, index) == getattr(made, index) is not None

@@ -10,6 +10,7 @@ identifier is a POST with a JSON body (a read all the same, open to read
 tokens). Company names are not personal; their prefix search is a GET.
 """
 
+from comptoir.parties.api import people_search  # noqa: F401 (registers its routes)
 from comptoir.parties.api.parties import contact_persons_router, parties_router
 from comptoir.parties.api.pipeline import opportunities_router, pipeline_router
 

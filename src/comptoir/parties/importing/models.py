@@ -29,6 +29,7 @@ IMPORT_FILES = RetentionRule(
 
 
 class ImportStatus(models.TextChoices):
+    MAPPING = "mapping", _("Waiting for its columns")  # uploaded, headers not all known
     PENDING = "pending", _("Waiting")
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # The canonical columns an import understands. Party columns, then person
 # columns: on a row with a company name the person columns describe one
@@ -73,6 +74,7 @@ HEADERS_EN = {
     "zip code": "billing_postal_code",
     "city": "billing_city",
     "town": "billing_city",
+    "billing country": "billing_country",
 }
 HEADERS_FR = {
     "societe": "company_name",
@@ -111,7 +113,80 @@ HEADERS_FR = {
     "cp": "billing_postal_code",
     "ville": "billing_city",
     "commune": "billing_city",
+    "pays de facturation": "billing_country",
 }
+# What each column means, for the people preparing a file (the upload page).
+COLUMN_HELP = {
+    "company_name": gettext_lazy(
+        "The company's name. A row with one creates the company (or finds it) and, "
+        "if the row names a person, one of its contact persons; a row without one "
+        "creates an individual."
+    ),
+    "siren": gettext_lazy("French companies: the SIREN, 9 digits."),
+    "siret": gettext_lazy("French companies: a SIRET, 14 digits (gives the SIREN if missing)."),
+    "vat_number": gettext_lazy("The intra-community VAT number (FR… or BE…)."),
+    "enterprise_number": gettext_lazy(
+        "Belgian companies: the enterprise number, 10 digits (0403.170.701)."
+    ),
+    "country": gettext_lazy("FR or BE (France or Belgium); France when empty."),
+    "billing_street": gettext_lazy("The billing address: street and number."),
+    "billing_postal_code": gettext_lazy("The billing address: postal code."),
+    "billing_city": gettext_lazy("The billing address: city."),
+    "billing_country": gettext_lazy("The billing address: country (FR or BE)."),
+    "civility": gettext_lazy("M., Mme, Mr, Mrs or Mx."),
+    "given_names": gettext_lazy("The person's given names."),
+    "family_name": gettext_lazy(
+        "The person's family name: needed for an individual, and for a contact "
+        "person without email or phone."
+    ),
+    "email": gettext_lazy("The person's email address."),
+    "phone": gettext_lazy("A fixed phone number (national or international form)."),
+    "mobile": gettext_lazy("A mobile phone number."),
+    "job_title": gettext_lazy("A contact person's job title (a company's rows only)."),
+}
+# The header of each column in the template file, by language: each is one the
+# detection recognises (tests/parties/importing holds them to it).
+TEMPLATE_HEADERS = {
+    "fr": {
+        "company_name": "Raison sociale",
+        "siren": "SIREN",
+        "siret": "SIRET",
+        "vat_number": "Numéro de TVA",
+        "enterprise_number": "Numéro d'entreprise",
+        "country": "Pays",
+        "billing_street": "Adresse",
+        "billing_postal_code": "Code postal",
+        "billing_city": "Ville",
+        "billing_country": "Pays de facturation",
+        "civility": "Civilité",
+        "given_names": "Prénom",
+        "family_name": "Nom",
+        "email": "Courriel",
+        "phone": "Téléphone",
+        "mobile": "Portable",
+        "job_title": "Fonction",
+    },
+    "en": {
+        "company_name": "Company name",
+        "siren": "SIREN",
+        "siret": "SIRET",
+        "vat_number": "VAT number",
+        "enterprise_number": "Enterprise number",
+        "country": "Country",
+        "billing_street": "Street",
+        "billing_postal_code": "Postal code",
+        "billing_city": "City",
+        "billing_country": "Billing country",
+        "civility": "Civility",
+        "given_names": "First name",
+        "family_name": "Last name",
+        "email": "Email",
+        "phone": "Phone",
+        "mobile": "Mobile",
+        "job_title": "Job title",
+    },
+}
+
 CIVILITIES = {
     "m": "mr",
     "mr": "mr",
@@ -186,14 +261,34 @@ def _clean(column: str, value: str) -> str:
     return value
 
 
+def detect_columns(
+    headers: list[str], mapping: Mapping[str, str] | None = None
+) -> tuple[list[str], str]:
+    """The canonical column of each header ("" when not recognised, or ignored by
+    the mapping), and the language the headers were found in. An explicit
+    ``mapping`` (file header -> canonical column, or "" to ignore the column)
+    wins for the headers it names; the others are detected."""
+    mapping = dict(mapping or {})
+    folded = [fold(h) for h in headers]
+    french = sum(1 for f in folded if f in HEADERS_FR and f not in HEADERS_EN)
+    english = sum(1 for f in folded if f in HEADERS_EN and f not in HEADERS_FR)
+    language = "fr" if french > english else "en" if english else ("fr" if french else "")
+    known = {"fr": HEADERS_FR, "en": HEADERS_EN}.get(language, {})
+    targets = []
+    for index, header in enumerate(headers):
+        if header in mapping:
+            targets.append(mapping[header])
+        else:
+            targets.append(known.get(folded[index]) or HEADERS_EN.get(folded[index]) or "")
+    return targets, language
+
+
 def map_headers(
     headers: list[str], mapping: Mapping[str, str] | None = None
 ) -> tuple[dict[int, str], str]:
-    """Column index -> canonical column, and the language the headers were found in.
-
-    An explicit ``mapping`` (file header -> canonical column, or "" to ignore
-    the column) wins for the headers it names; the others are detected.
-    """
+    """Column index -> canonical column, and the language the headers were found in
+    (``detect_columns``); ``ImportFormatError`` for a mapping naming an unknown
+    column or header, two headers giving one column, or nothing recognised."""
     mapping = dict(mapping or {})
     unknown = sorted(target for target in mapping.values() if target and target not in COLUMNS)
     if unknown:
@@ -206,17 +301,9 @@ def map_headers(
             _("The mapping names headers the file does not have: %(names)s.")
             % {"names": ", ".join(missing)}
         )
-    folded = [fold(h) for h in headers]
-    french = sum(1 for f in folded if f in HEADERS_FR and f not in HEADERS_EN)
-    english = sum(1 for f in folded if f in HEADERS_EN and f not in HEADERS_FR)
-    language = "fr" if french > english else "en" if english else ("fr" if french else "")
-    known = {"fr": HEADERS_FR, "en": HEADERS_EN}.get(language, {})
+    targets, language = detect_columns(headers, mapping)
     result: dict[int, str] = {}
-    for index, header in enumerate(headers):
-        if header in mapping:
-            target = mapping[header]
-        else:
-            target = known.get(folded[index]) or HEADERS_EN.get(folded[index]) or ""
+    for index, target in enumerate(targets):
         if not target:
             continue
         if target in result.values():
@@ -227,6 +314,45 @@ def map_headers(
     if not result:
         raise ImportFormatError(_("No column of the file was recognised; give a mapping."))
     return result, language
+
+
+@dataclass
+class Headers:
+    """A file's headers as detected, before any row is read (the mapping step)."""
+
+    format: str  # "csv" or "vcard"
+    headers: list[str]
+    detected: list[str]  # canonical column of each header, "" when not recognised
+
+    @property
+    def unrecognised(self) -> list[str]:
+        return [h for h, column in zip(self.headers, self.detected, strict=True) if not column]
+
+
+def headers_of(data: bytes) -> Headers:
+    """The headers of an import file and what each was recognised as; a vCard has
+    no headers to map. ``ImportFormatError`` for an empty file."""
+    text, _encoding = decode(data)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if not first:
+        raise ImportFormatError(_("The file is empty."))
+    if first.strip().upper() == "BEGIN:VCARD":
+        return Headers("vcard", [], [])
+    delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
+    cells = next(csv.reader(io.StringIO(first, newline=""), delimiter=delimiter))
+    headers = [cell.strip() for cell in cells]
+    detected, _language = detect_columns(headers)
+    return Headers("csv", headers, detected)
+
+
+def template_csv(language: str) -> bytes:
+    """A CSV file with every accepted column's header (in ``language``, French or
+    English) and no row: what to fill in (UTF-8 with BOM, ``;``, as spreadsheets
+    in France and Belgium read it)."""
+    headers = TEMPLATE_HEADERS.get(language, TEMPLATE_HEADERS["fr"])
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerow([headers[column] for column in COLUMNS])
+    return out.getvalue().encode("utf-8-sig")
 
 
 def read_csv(text: str, *, mapping: Mapping[str, str] | None = None) -> Source:

@@ -16,8 +16,10 @@ How a job runs (``import_job_run``):
   phone blind indexes for parties, one on the blind indexes for contact
   persons. A row whose party or person exists already (in the database or
   earlier in the file) creates nothing and counts as a duplicate; a contact
-  person whose company exists is added to it. So importing the same file
-  twice creates nothing the second time;
+  person whose company exists is added to it. A company row whose SIREN or
+  enterprise number is a known company's under another name is rejected (it
+  is not that company). So importing the same file twice creates nothing the
+  second time;
 * what remains is written in one statement per table: the data subjects of
   the new people with their fresh keys (``keys.subjects_create``), then the
   parties and contact persons, sealed under those keys and indexed as
@@ -55,6 +57,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,7 +108,7 @@ def import_job_create(
         ImportJob.objects.of(organisation)
         .select_for_update()
         .filter(digest=file_digest, mapping=mapping)
-        .exclude(status=ImportStatus.DONE)
+        .exclude(status__in=[ImportStatus.DONE, ImportStatus.MAPPING])
         .exclude(source_name="")
         .order_by("pk")
         .first()
@@ -123,6 +126,62 @@ def import_job_create(
         batch_size=batch_size,
         total_rows=len(source.rows),
     )
+
+
+@transaction.atomic
+def import_job_upload(
+    *, organisation: Organisation, data: bytes, user_id: int | None = None
+) -> ImportJob:
+    """A job for a file uploaded through the UI: as ``import_job_create``, except
+    that a CSV file with headers not all recognised is kept (in ``default_storage``)
+    in a job waiting for its columns (``ImportStatus.MAPPING``), to be given by
+    ``import_job_map`` before it runs. ``readers.ImportFormatError`` for an empty file."""
+    headers = readers.headers_of(data)
+    if not headers.unrecognised:
+        return import_job_create(organisation=organisation, data=data, user_id=user_id)
+    file_digest = _digest_of(data)
+    waiting = (
+        ImportJob.objects.of(organisation)
+        .filter(digest=file_digest, status=ImportStatus.MAPPING)
+        .exclude(source_name="")
+        .order_by("pk")
+        .first()
+    )
+    if waiting is not None:
+        return waiting
+    name = default_storage.save(f"{SOURCE_DIR}/{uuid.uuid4().hex}", ContentFile(data))
+    return ImportJob.objects.create(
+        organisation=organisation,
+        created_by_id=user_id,
+        digest=file_digest,
+        source_name=name,
+        file_format=headers.format,
+        status=ImportStatus.MAPPING,
+    )
+
+
+def import_job_headers(*, job: ImportJob) -> readers.Headers:
+    """The headers of a job's file and what each was recognised as."""
+    with default_storage.open(job.source_name, "rb") as handle:
+        return readers.headers_of(handle.read())
+
+
+@transaction.atomic
+def import_job_map(*, job: ImportJob, mapping: Mapping[str, str]) -> ImportJob:
+    """Give a job waiting for its columns its mapping (file header -> column, or ""
+    to ignore it), as ``--mapping`` does on the command line; the job is then ready
+    to run. ``readers.ImportFormatError`` (nothing changed) when the file cannot be
+    read with it."""
+    job = ImportJob.objects.of(job.organisation_id).select_for_update().get(pk=job.pk)
+    if job.status != ImportStatus.MAPPING:
+        raise ValueError(f"import #{job.pk} is not waiting for its columns")
+    with default_storage.open(job.source_name, "rb") as handle:
+        source = readers.read(handle.read(), mapping=mapping)
+    job.mapping = dict(mapping)
+    job.status = ImportStatus.PENDING
+    job.total_rows = len(source.rows)
+    job.save(update_fields=["mapping", "status", "total_rows", "updated_at"])
+    return job
 
 
 # One batch --------------------------------------------------------------------
@@ -307,12 +366,44 @@ def _existing_parties(organisation, planned: list[_Planned]) -> dict[tuple[str, 
         rows = (
             Party.objects.of(organisation)
             .filter(**{f"{name}__in": list(values)})
-            .only("pk", "kind", "organisation_id", name)
+            .only("pk", "kind", "organisation_id", "company_name_key", name)
             .order_by()  # unordered: a sort would tempt the planner off the index
         )
         for party in sorted(rows, key=lambda party: party.pk):  # the oldest wins
             found.setdefault((name, getattr(party, name)), party)
     return found
+
+
+def _other_company(plan: _Planned, key: tuple[str, Any], match: Party | _Planned) -> bool:
+    """A company row whose SIREN (or enterprise number) is a known company's, under
+    another name: not the same company, whatever the row says."""
+    if plan.kind != PartyKind.COMPANY or key[0] == "company_name_key":
+        return False
+    if isinstance(match, Party):
+        if match.kind != PartyKind.COMPANY:
+            return False  # an individual's: reported below
+        known = match.company_name_key
+    else:
+        known = match.party.values["company_name_key"]
+    return known != plan.party.values["company_name_key"]
+
+
+def _other_company_reason(identifier: str, match: Party | _Planned) -> str:
+    if isinstance(match, Party):
+        if identifier == "siren":
+            message = _("This SIREN is already the one of party #%(id)s, named differently.")
+        else:
+            message = _(
+                "This enterprise number is already the one of party #%(id)s, named differently."
+            )
+        return message % {"id": match.pk}
+    if identifier == "siren":
+        message = _("Line %(line)s of the file gives this SIREN to a company named differently.")
+    else:
+        message = _(
+            "Line %(line)s of the file gives this enterprise number to a company named differently."
+        )
+    return message % {"line": match.row.line}
 
 
 def _existing_persons(organisation, planned: list[_Planned]) -> set[tuple]:
@@ -363,14 +454,19 @@ def _batch(
     new_persons: list[tuple[_Planned, Party | _Planned]] = []  # (row, its company)
     seen_parties: dict[tuple[str, Any], _Planned] = {}
     for plan in planned:
-        match = next(
+        key, match = next(
             (
-                existing_parties.get(key) or seen_parties.get(key)
+                (key, existing_parties.get(key) or seen_parties.get(key))
                 for key in plan.party_keys
                 if existing_parties.get(key) or seen_parties.get(key)
             ),
-            None,
+            (None, None),
         )
+        if match is not None and _other_company(plan, key, match):
+            result.rejections.append(
+                [plan.row.line, _column(source, key[0]), _other_company_reason(key[0], match)]
+            )
+            continue
         if plan.person is None:
             if match is not None:
                 result.duplicates += 1
@@ -589,15 +685,18 @@ def import_report_open(*, job: ImportJob):
 
 def import_files_purge(*, now: datetime | None = None) -> int:
     """Delete the uploaded files and reports of jobs finished (or failed) more than
-    ``IMPORT_FILES`` ago (the job rows, with counts only, stay), each deletion
-    journalled; returns how many jobs."""
+    ``IMPORT_FILES`` ago, or uploaded that long ago and still waiting for their
+    columns (the job rows, with counts only, stay), each deletion journalled;
+    returns how many jobs."""
     now = now or timezone.now()
     purged = 0
-    jobs = ImportJob.across_organisations.filter(
-        files_purged_at__isnull=True, finished_at__isnull=False
-    ).order_by("pk")
+    jobs = (
+        ImportJob.across_organisations.filter(files_purged_at__isnull=True)
+        .filter(Q(finished_at__isnull=False) | Q(status=ImportStatus.MAPPING))
+        .order_by("pk")
+    )
     for job in jobs.iterator():
-        if IMPORT_FILES.duration.after(job.finished_at) > now:
+        if IMPORT_FILES.duration.after(job.finished_at or job.created_at) > now:
             continue
         for name in (job.source_name, job.report_name):
             if name:
@@ -621,6 +720,9 @@ __all__ = [
     "BatchResult",
     "import_files_purge",
     "import_job_create",
+    "import_job_headers",
+    "import_job_map",
+    "import_job_upload",
     "import_job_run",
     "import_report_open",
     "report_csv",

@@ -78,9 +78,14 @@ class Party(EncryptedModel):
     civility = models.CharField(_("civility"), max_length=3, choices=Civility.choices, blank=True)
     given_names = EncryptedCharField(_("given names"), max_length=150, blank=True)
     family_name = EncryptedCharField(
-        _("family name"), max_length=150, blank=True, blind_index="family_name_index"
+        _("family name"),
+        max_length=150,
+        blank=True,
+        blind_index="family_name_index",
+        prefix_index="family_name_prefix",
     )
     family_name_index = BlindIndexField(db_index=False)
+    family_name_prefix = BlindIndexField(db_index=False)
     email = EncryptedEmailField(_("email"), max_length=254, blank=True, blind_index="email_index")
     email_index = BlindIndexField(db_index=False)
     phone = EncryptedPhoneField(_("phone"), max_length=40, blank=True, blind_index="phone_index")
@@ -124,6 +129,7 @@ class Party(EncryptedModel):
                 "siren",
                 "enterprise_number",
                 "family_name_index",
+                "family_name_prefix",
                 "email_index",
                 "phone_index",
                 "iban_index",

@@ -36,10 +36,17 @@ class ContactPerson(EncryptedModel):
     )
     civility = models.CharField(_("civility"), max_length=3, choices=Civility.choices, blank=True)
     given_names = EncryptedCharField(_("given names"), max_length=150, blank=True)
+    # Found by the whole name (its blind index) or by its beginning: the prefix
+    # index holds its first three letters, the few rows sharing them are then
+    # decrypted to check a longer beginning (``selectors.contact_person_search_name``).
     family_name = EncryptedCharField(
-        _("family name"), max_length=150, blind_index="family_name_index"
+        _("family name"),
+        max_length=150,
+        blind_index="family_name_index",
+        prefix_index="family_name_prefix",
     )
     family_name_index = BlindIndexField(db_index=False)
+    family_name_prefix = BlindIndexField(db_index=False)
     birth_name = EncryptedCharField(_("birth name"), max_length=150, blank=True)
     usage_name = EncryptedCharField(_("usage name"), max_length=150, blank=True)
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
@@ -84,7 +91,7 @@ class ContactPerson(EncryptedModel):
         indexes = [
             tenant_index("contact", f"{name}_index")
             for name in ("family_name", *EMAIL_FIELDS, *PHONE_FIELDS)
-        ]
+        ] + [tenant_index("contact", "family_name_prefix")]
         verbose_name = _("contact person")
         verbose_name_plural = _("contact persons")
 

@@ -1,0 +1,631 @@
+"""Every service that creates, changes, exports or deletes personal data leaves its
+audit event: the right action, the object type ``app_label.modelname``, the field
+names, and never a value.
+
+The services are found by introspection: every public function of every
+``services`` module (or package) of Comptoir. Each one is either exercised here
+with generated data (``EXERCISES``), and then its journal write cannot be
+removed without this test going red, or listed in ``NOT_JOURNALLED`` with the
+reason it writes no event of its own. A new service that is neither fails
+``test_every_service_is_exercised_or_excused``.
+"""
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+from faker import Faker
+
+import comptoir
+from comptoir.audit.models import Action, AuditEvent
+from comptoir.audit.services import Actor, audit_record
+from comptoir.ops.demo import fake_siren
+from comptoir.parties.models import PartyKind
+from comptoir.tenancy.roles import Role
+
+fr = Faker("fr_FR")
+
+PARTY = "parties.party"
+CONTACT_PERSON = "parties.contactperson"
+
+
+def _is_services_module(name: str) -> bool:
+    parts = name.split(".")
+    return "services" in parts[1:]
+
+
+def discovered_services() -> dict[str, Callable]:
+    """``module.function`` -> function, for every public function defined in a
+    ``services`` module of Comptoir (re-exports counted once, where defined)."""
+    found: dict[str, Callable] = {}
+    for info in pkgutil.walk_packages(comptoir.__path__, prefix="comptoir."):
+        if not _is_services_module(info.name) or ".migrations" in info.name:
+            continue
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if name.startswith("_") or not inspect.isfunction(value):
+                continue
+            if value.__module__ == module.__name__:
+                found[f"{module.__name__}.{name}"] = value
+    return found
+
+
+# Services that write no audit event of their own, each with its reason ---------------
+NOT_JOURNALLED = {
+    # Pure helpers: they read or compute, and change nothing.
+    "comptoir.accounts.services.token_digest": "hashes a string; changes nothing",
+    "comptoir.accounts.services.token_authenticate": "finds the token of a request; reads only",
+    "comptoir.audit.services.event_hash": "computes a hash; changes nothing",
+    "comptoir.audit.services.head_mac": "computes a MAC; changes nothing",
+    "comptoir.audit.services.checkpoint_mac": "computes a MAC; changes nothing",
+    "comptoir.audit.services.audit_verify": "reads the chains; changes nothing",
+    "comptoir.audit.services.audit_record": "the journal itself: what every other one calls",
+    "comptoir.parties.services.pipeline.money": "parses an amount; changes nothing",
+    "comptoir.parties.services.pipeline.default_stages": "lists stage names; changes nothing",
+    "comptoir.parties.services.common.check_names": "a check of the parties services",
+    "comptoir.parties.services.common.validate": "a check of the parties services",
+    "comptoir.parties.services.common.raise_if": "a check of the parties services",
+    "comptoir.parties.services.common.audit": (
+        "the parties services' journal write: exercised through each of them below"
+    ),
+    "comptoir.parties.services.common.update_locked": (
+        "the parties services' update: exercised through each update service below"
+    ),
+    "comptoir.parties.importing.services.import_job_headers": "reads a file's headers",
+    "comptoir.parties.importing.services.report_csv": (
+        "builds the rejected-rows report in memory; import_job_run stores it, and its "
+        "download is journalled as a read by the page"
+    ),
+    "comptoir.parties.importing.services.import_report_open": (
+        "opens the stored report; the page that sends it journals the read"
+    ),
+    # Writes that are not personal data, or whose personal data another journal covers.
+    "comptoir.accounts.services.token_mark_used": (
+        "bookkeeping of when a token was last used (to the nearest minutes); the "
+        "requests themselves are journalled"
+    ),
+    "comptoir.accounts.services.user_send_invitation": (
+        "mails the link to a member created by member_invite, which journals the creation"
+    ),
+    "comptoir.parties.importing.services.import_job_create": (
+        "keeps the uploaded file for its job (purged by import_files_purge, journalled); "
+        "every party and person it brings is journalled by import_job_run"
+    ),
+    "comptoir.parties.importing.services.import_job_upload": (
+        "import_job_create for the UI (the same file kept), or a job waiting for its columns"
+    ),
+    "comptoir.parties.importing.services.import_job_map": (
+        "sets a job's column mapping (headers to field names): no one's data"
+    ),
+}
+
+# Services journalled with the object type ``app_label.ModelName`` (``Model._meta.label``)
+# rather than ``app_label.modelname``: held to that exact spelling until their owners
+# move them to ``label_lower`` (DESIGN.md: one spelling per object type).
+CAPITALISED = {
+    "tenancy.organisation",
+    "tenancy.membership",
+    "accounts.user",
+    "accounts.apitoken",
+    "audit.auditcheckpoint",
+}
+
+
+def object_type(label_lower: str) -> str:
+    """The object type a service journals for this model."""
+    model = apps.get_model(label_lower)
+    return model._meta.label if label_lower in CAPITALISED else model._meta.label_lower
+
+
+# Exercises ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Event:
+    action: str
+    model: str  # app_label.modelname
+    fields: frozenset[str] = frozenset()  # names the event must give (at least)
+    exact: bool = False  # and no other
+
+
+@dataclass
+class Case:
+    run: Callable[[], object]
+    expected: list[Event]
+    values: list[str] = field(default_factory=list)  # personal values that must not appear
+
+
+EXERCISES: dict[str, Callable] = {}
+
+
+def exercises(*names: str):
+    def register(build):
+        for name in names:
+            EXERCISES[name] = build
+        return build
+
+    return register
+
+
+def _company(world, actor, **fields):
+    from comptoir.parties import services
+
+    return services.party_create(
+        actor=actor,
+        organisation=world.org_a,
+        kind=PartyKind.COMPANY,
+        company_name=fr.company(),
+        siren=fake_siren(fr),
+        **fields,
+    )
+
+
+def _person(world, actor, company=None):
+    from comptoir.parties import services
+
+    return services.contact_person_create(
+        actor=actor,
+        party=company or _company(world, actor),
+        family_name=fr.last_name(),
+        email=f"{fr.user_name()}@example.test",
+    )
+
+
+@exercises("comptoir.parties.services.parties.party_create")
+def _party_create(world, actor):
+    from comptoir.parties import services
+
+    family, email = fr.last_name(), f"{fr.user_name()}.{fr.random_int()}@example.test"
+    return Case(
+        lambda: services.party_create(
+            actor=actor,
+            organisation=world.org_a,
+            kind=PartyKind.INDIVIDUAL,
+            family_name=family,
+            email=email,
+        ),
+        [Event(Action.CREATE, PARTY, frozenset({"kind", "family_name", "email"}))],
+        [family, email],
+    )
+
+
+@exercises("comptoir.parties.services.parties.party_update")
+def _party_update(world, actor):
+    from comptoir.parties import services
+
+    party = _company(world, actor)
+    street = fr.street_address()
+    return Case(
+        lambda: services.party_update(actor=actor, party=party, billing_street=street),
+        [Event(Action.UPDATE, PARTY, frozenset({"billing_street"}), exact=True)],
+        [street],
+    )
+
+
+@exercises("comptoir.parties.services.parties.contact_person_create")
+def _contact_person_create(world, actor):
+    from comptoir.parties import services
+
+    company = _company(world, actor)
+    family, mobile = fr.last_name(), "06 12 34 56 78"
+    return Case(
+        lambda: services.contact_person_create(
+            actor=actor, party=company, family_name=family, mobile=mobile
+        ),
+        [Event(Action.CREATE, CONTACT_PERSON, frozenset({"party", "family_name", "mobile"}))],
+        [family, mobile, "+33612345678"],
+    )
+
+
+@exercises("comptoir.parties.services.parties.contact_person_update")
+def _contact_person_update(world, actor):
+    from comptoir.parties import services
+
+    person = _person(world, actor)
+    job = fr.job()[:100]
+    return Case(
+        lambda: services.contact_person_update(
+            actor=actor, contact_person=person, job_title=job, linkedin="in/x-y-z"
+        ),
+        [Event(Action.UPDATE, CONTACT_PERSON, frozenset({"job_title", "linkedin"}), exact=True)],
+        [job, "in/x-y-z"],
+    )
+
+
+@exercises("comptoir.parties.services.interactions.interaction_record")
+def _interaction_record(world, actor):
+    from comptoir.parties import services
+
+    company = _company(world, actor)
+    person = _person(world, actor, company)
+    note = fr.sentence()
+    return Case(
+        lambda: services.interaction_record(
+            actor=actor,
+            party=company,
+            kind="call",
+            direction="inbound",
+            contact_person=person,
+            note=note,
+        ),
+        [Event(Action.CREATE, "parties.interaction", frozenset({"party", "note"}))],
+        [note],
+    )
+
+
+@exercises("comptoir.parties.services.pipeline.opportunity_create")
+def _opportunity_create(world, actor):
+    from comptoir.parties import services
+
+    party = _company(world, actor)
+    services.pipeline_stages_ensure(actor=actor, organisation=world.org_a)
+    title = fr.catch_phrase()[:100]
+    return Case(
+        lambda: services.opportunity_create(
+            actor=actor, party=party, title=title, amount="1234.56"
+        ),
+        [Event(Action.CREATE, "parties.opportunity", frozenset({"party", "title", "amount"}))],
+        [title, "1234.56"],
+    )
+
+
+def _opportunity(world, actor):
+    from comptoir.parties import services
+
+    return services.opportunity_create(
+        actor=actor, party=_company(world, actor), title="Devis", amount="10.00"
+    )
+
+
+@exercises("comptoir.parties.services.pipeline.opportunity_update")
+def _opportunity_update(world, actor):
+    from comptoir.parties import services
+
+    opportunity = _opportunity(world, actor)
+    return Case(
+        lambda: services.opportunity_update(actor=actor, opportunity=opportunity, amount="987.65"),
+        [Event(Action.UPDATE, "parties.opportunity", frozenset({"amount"}), exact=True)],
+        ["987.65"],
+    )
+
+
+@exercises("comptoir.parties.services.pipeline.opportunity_move")
+def _opportunity_move(world, actor):
+    from comptoir.parties import selectors, services
+
+    opportunity = _opportunity(world, actor)
+    stage = selectors.pipeline_stage_list(organisation=world.org_a).exclude(
+        pk=opportunity.stage_id
+    )[0]
+    return Case(
+        lambda: services.opportunity_move(actor=actor, opportunity=opportunity, stage=stage),
+        [Event(Action.UPDATE, "parties.opportunity", frozenset({"stage"}))],
+    )
+
+
+@exercises("comptoir.parties.services.pipeline.pipeline_stages_ensure")
+def _pipeline_stages_ensure(world, actor):
+    from comptoir.parties import services
+
+    return Case(
+        lambda: services.pipeline_stages_ensure(actor=actor, organisation=world.org_a),
+        [Event(Action.CREATE, "parties.pipelinestage", frozenset({"name", "probability"}))],
+    )
+
+
+@exercises("comptoir.parties.services.pipeline.pipeline_stage_create")
+def _pipeline_stage_create(world, actor):
+    from comptoir.parties import services
+
+    services.pipeline_stages_ensure(actor=actor, organisation=world.org_a)
+    return Case(
+        lambda: services.pipeline_stage_create(
+            actor=actor, organisation=world.org_a, name="Relance", probability=15
+        ),
+        [Event(Action.CREATE, "parties.pipelinestage", frozenset({"name", "probability"}))],
+    )
+
+
+@exercises("comptoir.parties.services.pipeline.pipeline_stage_update")
+def _pipeline_stage_update(world, actor):
+    from comptoir.parties import services
+
+    stage = services.pipeline_stages_ensure(actor=actor, organisation=world.org_a)[0]
+    return Case(
+        lambda: services.pipeline_stage_update(actor=actor, stage=stage, probability=7),
+        [Event(Action.UPDATE, "parties.pipelinestage", frozenset({"probability"}), exact=True)],
+    )
+
+
+@exercises("comptoir.parties.importing.services.import_job_run")
+def _import_job_run(world, actor):
+    from comptoir.parties.importing import services
+
+    company, family, email = fr.company(), fr.last_name(), f"{fr.user_name()}@example.test"
+    data = f"Société;Nom;Courriel\n{company};{family};{email}\n".encode()
+    job = services.import_job_create(organisation=world.org_a, data=data)
+    return Case(
+        lambda: services.import_job_run(job_id=job.pk),
+        [
+            Event(Action.CREATE, PARTY, frozenset({"kind", "company_name"})),
+            Event(Action.CREATE, CONTACT_PERSON, frozenset({"party", "family_name", "email"})),
+        ],
+        [company, family, email],
+    )
+
+
+@exercises("comptoir.parties.importing.services.import_files_purge")
+def _import_files_purge(world, actor):
+    from comptoir.parties.importing import services
+
+    job = services.import_job_create(
+        organisation=world.org_a, data=f"Nom\n{fr.last_name()}\n".encode()
+    )
+    services.import_job_run(job_id=job.pk)
+    return Case(
+        lambda: services.import_files_purge(now=timezone.now() + timedelta(days=31)),
+        [
+            Event(
+                Action.DELETE,
+                "parties.importjob",
+                frozenset({"source_name", "report_name"}),
+                exact=True,
+            )
+        ],
+    )
+
+
+@exercises("comptoir.privacy.services.subject_shred")
+def _subject_shred(world, actor):
+    from comptoir.privacy.services import subject_shred
+
+    person = _person(world, actor)
+    return Case(
+        lambda: subject_shred(subject=person.data_subject, actor=actor),
+        [Event(Action.ERASE, "privacy.datasubject", frozenset({"wrapped_key"}), exact=True)],
+    )
+
+
+@exercises("comptoir.audit.services.audit_purge")
+def _audit_purge(world, actor):
+    from comptoir.audit.services import audit_purge
+
+    for organisation in (world.org_a, world.org_b):
+        audit_record(actor=actor, action=Action.LOGIN, organisation_id=organisation.pk)
+    return Case(
+        lambda: audit_purge(before=timezone.now() + timedelta(seconds=1)),
+        [Event(Action.PURGE, "audit.auditcheckpoint")] * 2,  # org A's chain and org B's
+    )
+
+
+@exercises("comptoir.accounts.services.user_create")
+def _user_create(world, actor):
+    from comptoir.accounts.services import user_create
+
+    email = f"{fr.user_name()}.{fr.random_int()}@example.test"
+    return Case(
+        lambda: user_create(actor=actor, email=email, password=None),
+        [Event(Action.CREATE, "accounts.user", frozenset({"email"}))],
+        [email],
+    )
+
+
+@exercises("comptoir.accounts.services.token_create")
+def _token_create(world, actor):
+    from comptoir.accounts.services import token_create
+
+    return Case(
+        lambda: token_create(
+            actor=actor,
+            organisation=world.org_a,
+            user=world.member("sales"),
+            name="Intégration CRM",
+            scope="read",
+            days=30,
+        ),
+        [Event(Action.TOKEN_CREATE, "accounts.apitoken", frozenset({"name", "scope"}))],
+        ["Intégration CRM"],
+    )
+
+
+@exercises("comptoir.accounts.services.token_revoke")
+def _token_revoke(world, actor):
+    from comptoir.accounts.services import token_create, token_revoke
+
+    token, _raw = token_create(
+        actor=actor,
+        organisation=world.org_a,
+        user=world.member("sales"),
+        name="t",
+        scope="read",
+        days=3,
+    )
+    return Case(
+        lambda: token_revoke(actor=actor, organisation=world.org_a, token_id=token.pk),
+        [Event(Action.TOKEN_REVOKE, "accounts.apitoken", frozenset({"revoked_at"}), exact=True)],
+    )
+
+
+@exercises("comptoir.tenancy.services.organisation_create")
+def _organisation_create(world, actor):
+    from comptoir.accounts.services import user_create
+    from comptoir.tenancy.services import organisation_create
+
+    owner = user_create(actor=actor, email=f"{fr.user_name()}@example.test", password=None)
+    dpo = fr.name()
+    return Case(
+        lambda: organisation_create(
+            actor=actor,
+            owner=owner,
+            legal_name=fr.company(),
+            country="FR",
+            privacy_contact_name=dpo,
+            privacy_contact_email="dpo@example.test",
+            subscription_start=timezone.localdate(),
+            siren=fake_siren(fr),
+        ),
+        [
+            Event(
+                Action.CREATE,
+                "tenancy.organisation",
+                frozenset({"privacy_contact_name", "privacy_contact_email"}),
+            ),
+            Event(Action.PERMISSION_CHANGE, "tenancy.membership", frozenset({"user", "role"})),
+        ],
+        [dpo, "dpo@example.test"],
+    )
+
+
+@exercises("comptoir.tenancy.services.organisation_update")
+def _organisation_update(world, actor):
+    from comptoir.tenancy.services import organisation_update
+
+    dpo = fr.name()
+    return Case(
+        lambda: organisation_update(
+            actor=actor, organisation=world.org_a, privacy_contact_name=dpo
+        ),
+        [
+            Event(
+                Action.UPDATE,
+                "tenancy.organisation",
+                frozenset({"privacy_contact_name"}),
+                exact=True,
+            )
+        ],
+        [dpo],
+    )
+
+
+@exercises("comptoir.tenancy.services.membership_add")
+def _membership_add(world, actor):
+    from comptoir.tenancy.services import membership_add
+
+    return Case(
+        lambda: membership_add(
+            actor=actor, organisation=world.org_a, user=world.outsider, role=Role.SALES
+        ),
+        [Event(Action.PERMISSION_CHANGE, "tenancy.membership", frozenset({"user", "role"}))],
+    )
+
+
+def _membership_of(world, role):
+    from comptoir.tenancy.models import Membership
+
+    return Membership.objects.of(world.org_a).get(user=world.member(role))
+
+
+@exercises("comptoir.tenancy.services.membership_change_role")
+def _membership_change_role(world, actor):
+    from comptoir.tenancy.services import membership_change_role
+
+    membership = _membership_of(world, Role.SUPPORT)
+    return Case(
+        lambda: membership_change_role(
+            actor=actor,
+            organisation=world.org_a,
+            membership_id=membership.pk,
+            role=Role.SALES,
+            acting_role=Role.OWNER,
+        ),
+        [Event(Action.PERMISSION_CHANGE, "tenancy.membership", frozenset({"role"}), exact=True)],
+    )
+
+
+@exercises("comptoir.tenancy.services.membership_remove")
+def _membership_remove(world, actor):
+    from comptoir.tenancy.services import membership_remove
+
+    membership = _membership_of(world, Role.SUPPORT)
+    return Case(
+        lambda: membership_remove(
+            actor=actor,
+            organisation=world.org_a,
+            membership_id=membership.pk,
+            acting_role=Role.OWNER,
+        ),
+        [Event(Action.PERMISSION_CHANGE, "tenancy.membership", frozenset({"user", "role"}))],
+    )
+
+
+@exercises("comptoir.tenancy.services.member_invite")
+def _member_invite(world, actor):
+    from comptoir.tenancy.services import member_invite
+
+    email = f"{fr.user_name()}.{fr.random_int()}@example.test"
+    return Case(
+        lambda: member_invite(
+            actor=actor,
+            organisation=world.org_a,
+            email=email,
+            role=Role.SUPPORT,
+            acting_role=Role.OWNER,
+            base_url="http://testserver",
+        ),
+        [
+            Event(Action.CREATE, "accounts.user", frozenset({"email"})),
+            Event(Action.PERMISSION_CHANGE, "tenancy.membership", frozenset({"user", "role"})),
+        ],
+        [email],
+    )
+
+
+# The tests ---------------------------------------------------------------------------
+def test_every_service_is_exercised_or_excused():
+    found = set(discovered_services())
+    assert found, "no service found: the discovery is broken"
+    listed = set(EXERCISES) | set(NOT_JOURNALLED)
+    assert not set(EXERCISES) & set(NOT_JOURNALLED)
+    missing = sorted(found - listed)
+    assert not missing, (
+        f"services neither exercised in {__name__}.EXERCISES nor listed in "
+        f"NOT_JOURNALLED with a reason: {missing}"
+    )
+    stale = sorted(listed - found)
+    assert not stale, f"listed here but no longer services: {stale}"
+
+
+def _event_values(event: AuditEvent) -> str:
+    return " ".join([event.object_id, *map(str, event.fields)]).casefold()
+
+
+def _matches(expected: Event, event: AuditEvent) -> bool:
+    names = set(event.fields)
+    return (
+        event.action == expected.action
+        and event.object_type == object_type(expected.model)
+        and expected.fields <= names
+        and (not expected.exact or names == expected.fields)
+    )
+
+
+@pytest.mark.parametrize("service", sorted(EXERCISES))
+def test_the_service_leaves_its_audit_event(world, service):
+    actor = Actor.user(world.member("owner").pk)
+    case = EXERCISES[service](world, actor)
+    last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    case.run()
+    events = list(AuditEvent.objects.filter(pk__gt=last).order_by("pk"))
+    unmatched = list(events)
+    for expected in case.expected:
+        match = next((e for e in unmatched if _matches(expected, e)), None)
+        assert match is not None, (
+            f"{service}: no {expected.action} event on {object_type(expected.model)} "
+            f"naming {sorted(expected.fields)}; journalled: "
+            f"{[(e.action, e.object_type, e.fields) for e in events]}"
+        )
+        unmatched.remove(match)
+    assert not unmatched, (
+        f"{service}: unexpected events {[(e.action, e.object_type) for e in unmatched]}"
+    )
+    for event in events:
+        model = event.object_type.lower()
+        assert model in {m._meta.label_lower for m in apps.get_models()}, event.object_type
+        text = _event_values(event)
+        for value in case.values:
+            assert value.casefold() not in text, f"{service}: a value in its audit event"
+        assert all(isinstance(name, str) and name.isidentifier() for name in event.fields)
