@@ -9,7 +9,8 @@ from comptoir.tenancy.roles import Role
 
 class MemberAddForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    # No role preselected: a slip must not make a stranger an owner.
+    role = forms.ChoiceField(label=_("Role"), choices=[("", _("Choose a role"))] + Role.choices)
 
 
 class MemberRoleForm(forms.Form):
