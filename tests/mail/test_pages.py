@@ -101,7 +101,7 @@ def test_owners_and_admins_see_their_organisations_messages_and_states(world, ui
     listed = {m.subject for m in page.context["page"]}
     assert listed == {"Invitation A", "Devis A"}
     html = page.content.decode()
-    assert "En attente" in html or "Queued" in html
+    assert "En file d’attente" in html
 
     quote = client.get(f"/mail/{outbox['Devis A'].pk}/")
     assert quote.status_code == 200 and "corps du devis" in quote.content.decode()
