@@ -19,7 +19,9 @@ def test_adding_needs_a_chosen_role_and_removing_asks_first(page: Page, site, wo
     expect(role).to_have_value("")
     page.locator("main form.stacked input[name=email]").fill("sans.role@example.test")
     page.locator("main form.stacked button[type=submit]").click()
-    expect(page.locator("main form.stacked .errorlist")).to_be_visible()
+    expect(page.locator("main form.stacked .errorlist")).to_contain_text(
+        "Choisissez le rôle du nouveau membre."
+    )
     screenshot(page, "members-role-required")
 
     sales = world.member("sales")

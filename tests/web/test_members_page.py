@@ -25,7 +25,7 @@ def test_adding_without_choosing_a_role_is_refused_and_changes_nothing(world, ui
     count, users = Membership.objects.of(world.org_a).count(), User.objects.count()
     response = client.post("/members/", {"email": "inconnu@example.test", "role": ""})
     assert response.status_code == 200
-    assert response.context["form"].errors["role"]
+    assert response.context["form"].errors["role"] == ["Choisissez le rôle du nouveau membre."]
     assert Membership.objects.of(world.org_a).count() == count
     assert User.objects.count() == users
 

@@ -10,7 +10,11 @@ from comptoir.tenancy.roles import Role
 class MemberAddForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     # No role preselected: a slip must not make a stranger an owner.
-    role = forms.ChoiceField(label=_("Role"), choices=[("", _("Choose a role"))] + Role.choices)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[("", _("Choose a role"))] + Role.choices,
+        error_messages={"required": _("Choose the new member's role.")},
+    )
 
 
 class MemberRoleForm(forms.Form):
