@@ -131,3 +131,18 @@ def test_the_operator_reads_a_local_message_from_the_command_line(local_outbox):
     assert AuditEvent.objects.filter(
         action=Action.READ, object_type=services.OBJECT_TYPE, object_id=str(message.pk)
     ).exists()
+
+
+def test_organisation_key_rotation_moves_its_messages_and_leaves_system_ones(world, local_outbox):
+    from comptoir.privacy.keys import rotate_organisation_key
+    from comptoir.privacy.rotation import organisation_reencrypt
+
+    with mail_about(organisation_id=world.org_a.pk, confidential=False):
+        mail.send_mail("Avant rotation", "corps A", None, ["a@example.test"])
+    mail.send_mail("Système", "corps système", None, ["s@example.test"])
+    rotate_organisation_key(world.org_a.pk)
+    report = organisation_reencrypt(organisation=world.org_a)
+    assert "mail.message.body" in report.fields
+    by_subject = {m.subject: m for m in Message.across_organisations.all()}
+    assert by_subject["Avant rotation"].body == "corps A"
+    assert by_subject["Système"].body == "corps système"
