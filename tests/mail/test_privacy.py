@@ -141,7 +141,7 @@ def test_organisation_key_rotation_moves_its_messages_and_leaves_system_ones(wor
         mail.send_mail("Avant rotation", "corps A", None, ["a@example.test"])
     mail.send_mail("Système", "corps système", None, ["s@example.test"])
     rotate_organisation_key(world.org_a.pk)
-    report = organisation_reencrypt(organisation=world.org_a)
+    report = organisation_reencrypt(organisation=world.org_a, models=[Message])
     assert "mail.message.body" in report.fields
     by_subject = {m.subject: m for m in Message.across_organisations.all()}
     assert by_subject["Avant rotation"].body == "corps A"
