@@ -10,6 +10,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 
 from comptoir.core.mailabout import current_mail_about
 from comptoir.mail import services, tasks
+from comptoir.mail.models import MessageState
 
 
 class OutboxBackend(BaseEmailBackend):
@@ -17,5 +18,5 @@ class OutboxBackend(BaseEmailBackend):
         if not email_messages:
             return 0
         stored = services.messages_queue(messages=list(email_messages), about=current_mail_about())
-        tasks.messages_enqueue([m.pk for m in stored if m.state == "queued"])
+        tasks.messages_enqueue([m.pk for m in stored if m.state == MessageState.QUEUED])
         return len(stored)

@@ -169,29 +169,29 @@ class SendOutcome:
     retry_at: datetime | None = None  # when to try again, if queued for a retry
 
 
-def _claim(message_id: int, now: datetime) -> Message | None:
+def _claim(message_id: int, now: datetime) -> tuple[Message | None, bool]:
+    """(the row, whether this call claimed it for one attempt)."""
     with transaction.atomic():
         message = Message.across_organisations.select_for_update().filter(pk=message_id).first()
         if message is None or message.state != MessageState.QUEUED:
-            return message
+            return message, False
         if message.next_attempt_at is not None and message.next_attempt_at > now:
-            return message
+            return message, False
         message.state = MessageState.SENDING
         message.attempts += 1
         message.last_attempt_at = now
         message.save(update_fields=["state", "attempts", "last_attempt_at"])
-        message._claimed = True
-        return message
+        return message, True
 
 
 def message_send(*, message_id: int, now: datetime | None = None) -> SendOutcome:
     """Try to send one queued message that is due; anything else is left as it is
     (a sent message is never sent again), so running it twice is harmless."""
     now = now or timezone.now()
-    message = _claim(message_id, now)
+    message, claimed = _claim(message_id, now)
     if message is None:
         return SendOutcome(None)
-    if not getattr(message, "_claimed", False):
+    if not claimed:
         return SendOutcome(message.state, retry_at=message.next_attempt_at)
     kind, permanent = "", False
     try:
@@ -201,7 +201,7 @@ def message_send(*, message_id: int, now: datetime | None = None) -> SendOutcome
         with get_connection(path, fail_silently=False) as connection:
             if connection.send_messages([email_of(message)]) != 1:
                 raise smtplib.SMTPException("the message was not accepted")
-    except Exception as exc:  # noqa: BLE001 (every failure is recorded, none breaks the worker)
+    except Exception as exc:  # every failure is recorded; none breaks the worker
         kind, permanent = error_kind(exc)
         logger.warning("mail message %s not sent: %s", message.pk, kind)
     return _record(message.pk, now, kind, permanent)
