@@ -163,3 +163,32 @@ def test_the_default_settings_keep_mail_local_and_use_the_outbox():
     if not comptoir_settings.EMAIL_HOST:
         assert comptoir_settings.MAIL_TRANSPORT == ""
     assert settings.EMAIL_TIMEOUT
+
+
+@pytest.mark.django_db
+def test_each_change_of_a_message_is_journalled_without_its_content(smtp, immediate_tasks):
+    from comptoir.audit.models import Action, AuditEvent
+    from comptoir.audit.services import Actor
+
+    def journal(message):
+        return list(
+            AuditEvent.objects.filter(object_type="mail.message", object_id=str(message.pk))
+            .order_by("seq")
+            .values_list("action", "fields", "actor_user_id")
+        )
+
+    send_one(subject="Journal")
+    (message,) = rows()
+    services.message_send(message_id=message.pk)  # server down: back to queued
+    Message.across_organisations.filter(pk=message.pk).update(state=MessageState.FAILED)
+    services.message_retry(actor=Actor.user(7), message=message)
+    Message.across_organisations.filter(pk=message.pk).update(
+        state=MessageState.SENDING, last_attempt_at=timezone.now() - timedelta(hours=1)
+    )
+    services.messages_unstick()
+    assert journal(message) == [
+        (Action.CREATE, sorted(services.ENCRYPTED_FIELDS + ["state"]), None),
+        (Action.UPDATE, ["state"], None),
+        (Action.UPDATE, ["state"], 7),
+        (Action.UPDATE, ["state"], None),
+    ]
