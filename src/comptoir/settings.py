@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "comptoir.tenancy",
     "comptoir.audit",
     "comptoir.privacy",
+    "comptoir.mail",
     "comptoir.parties",
     "comptoir.ops",
     "comptoir.web",
@@ -231,13 +232,20 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Mail -------------------------------------------------------------------
-EMAIL_HOST = env_str("COMPTOIR_EMAIL_HOST", "127.0.0.1")
+# Every message goes to the outbox (comptoir.mail): a row, then a task sends it
+# through MAIL_TRANSPORT. Without COMPTOIR_EMAIL_HOST no mail server is
+# configured: messages stay in the local outbox, readable in the UI.
+EMAIL_BACKEND = "comptoir.mail.backend.OutboxBackend"
+EMAIL_HOST = env_str("COMPTOIR_EMAIL_HOST", "")
 EMAIL_PORT = env_int("COMPTOIR_EMAIL_PORT", 25)
-EMAIL_BACKEND = env_str(
+EMAIL_HOST_USER = env_str("COMPTOIR_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("COMPTOIR_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("COMPTOIR_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("COMPTOIR_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("COMPTOIR_EMAIL_TIMEOUT", 10)
+MAIL_TRANSPORT = env_str(
     "COMPTOIR_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "",
 )
 DEFAULT_FROM_EMAIL = env_str("COMPTOIR_FROM_EMAIL", "comptoir@localhost")
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("mail/", include("comptoir.mail.urls")),
     path("parties/import/", include("comptoir.parties.importing.urls")),
     path("parties/", include("comptoir.parties.urls")),
     path("", include("comptoir.web.urls")),

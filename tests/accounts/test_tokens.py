@@ -226,7 +226,7 @@ def test_a_member_removed_from_the_organisation_gets_401(world, ui_as):
     raw = make_token(user, world.org_a)
     assert ApiClient(raw).get("/api/organisation").status_code == 200
     membership = Membership.objects.of(world.org_a).get(user=user)
-    assert ui_as("owner").post(f"/members/{membership.pk}/", {"remove": ""}).status_code == 302
+    assert ui_as("owner").post(f"/members/{membership.pk}/remove/").status_code == 302
     assert not Membership.objects.of(world.org_a).filter(user=user).exists()
     assert ApiClient(raw).get("/api/organisation").status_code == 401
 
@@ -235,7 +235,7 @@ def test_a_removed_member_who_comes_back_does_not_get_old_tokens_back(world, ui_
     user = world.member("sales")
     raw = make_token(user, world.org_a)
     membership = Membership.objects.of(world.org_a).get(user=user)
-    assert ui_as("owner").post(f"/members/{membership.pk}/", {"remove": ""}).status_code == 302
+    assert ui_as("owner").post(f"/members/{membership.pk}/remove/").status_code == 302
     Membership.objects.create(organisation=world.org_a, user=user, role="sales")
     assert ApiClient(raw).get("/api/organisation").status_code == 401
     [token] = ApiToken.objects.of(world.org_a).filter(user=user)

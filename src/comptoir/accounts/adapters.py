@@ -11,6 +11,7 @@ from comptoir.accounts import throttling
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor
 from comptoir.core.http import client_ip, request_actor
+from comptoir.core.mailabout import mail_about
 from comptoir.privacy.masterkey import SealedText
 
 # When the session's user signed in (seconds since the epoch).
@@ -96,6 +97,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if action is not None:
             throttling.journal_user_event(user.pk, _self_actor(self, user), action)
         super().send_notification_mail(template_prefix, user, context=context, email=email)
+
+    def send_mail(self, template_prefix, email, context) -> None:
+        # allauth's mails (password reset, email confirmation, notifications)
+        # are account mails: system messages of the outbox, readable by the
+        # account they are sent to (``comptoir.mail.selectors``).
+        user = (context or {}).get("user")
+        with mail_about(recipient_user_id=getattr(user, "pk", None)):
+            super().send_mail(template_prefix, email, context)
 
     @transaction.atomic
     def set_password(self, user, password: str) -> None:

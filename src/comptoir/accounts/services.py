@@ -14,6 +14,7 @@ from comptoir.accounts.models import ApiToken, User
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor, audit_record
 from comptoir.core.modelfields import editable_fields
+from comptoir.core.mailabout import mail_about
 
 if TYPE_CHECKING:
     from comptoir.tenancy.models import Membership
@@ -171,9 +172,13 @@ def token_authenticate(raw: str) -> tuple[ApiToken, Membership] | None:
     return token, membership
 
 
-def user_send_invitation(*, user: User, organisation_name: str, base_url: str) -> None:
+def user_send_invitation(
+    *, user: User, organisation_name: str, base_url: str, organisation_id: int | None = None
+) -> None:
     """Mail a new member a link to choose their password (allauth's reset-from-key
-    page, so the link expires and works once)."""
+    page, so the link expires and works once). The message is the organisation's
+    (its owners see that it left) but its body, a link that opens the account,
+    is for the new member only."""
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import user_pk_to_url_str
     from django.core.mail import send_mail
@@ -188,9 +193,10 @@ def user_send_invitation(*, user: User, organisation_name: str, base_url: str) -
         },
     )
     context = {"organisation": organisation_name, "url": base_url.rstrip("/") + path}
-    send_mail(
-        subject=render_to_string("accounts/email/invitation_subject.txt", context).strip(),
-        message=render_to_string("accounts/email/invitation_message.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    with mail_about(organisation_id=organisation_id, recipient_user_id=user.pk):
+        send_mail(
+            subject=render_to_string("accounts/email/invitation_subject.txt", context).strip(),
+            message=render_to_string("accounts/email/invitation_message.txt", context),
+            from_email=None,
+            recipient_list=[user.email],
+        )

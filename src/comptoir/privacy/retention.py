@@ -176,6 +176,20 @@ TENANT_AFTER_CONTRACT = RetentionRule(
     StartEvent.END_OF_SUBSCRIPTION,
     EndAction.DELETE_TENANT,
 )
+OUTBOX_SENT = RetentionRule(
+    "outbox_sent",
+    "outgoing mail (recipients, subject, body), once sent",
+    Duration(days=30),
+    StartEvent.EVENT,  # sent
+    EndAction.DELETE,
+)
+OUTBOX_UNSENT = RetentionRule(
+    "outbox_unsent",
+    "outgoing mail that failed for good or was kept locally (no mail server)",
+    Duration(days=90),
+    StartEvent.EVENT,  # the last attempt, or kept
+    EndAction.DELETE,
+)
 
 ALL_RULES: tuple[RetentionRule, ...] = tuple(
     value for value in list(globals().values()) if isinstance(value, RetentionRule)

@@ -215,9 +215,12 @@ def member_invite(
         actor=actor, organisation=organisation, user=user, role=role, acting_role=acting_role
     )
     if created:
-        transaction.on_commit(
-            lambda: user_send_invitation(
-                user=user, organisation_name=organisation.legal_name, base_url=base_url
-            )
+        # Into the outbox within this transaction: the member and their
+        # invitation exist together or not at all; a task sends it after.
+        user_send_invitation(
+            user=user,
+            organisation_name=organisation.legal_name,
+            base_url=base_url,
+            organisation_id=organisation.pk,
         )
     return membership

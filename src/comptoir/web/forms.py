@@ -14,7 +14,12 @@ class MemberAddForm(forms.Form):
         help_text=_("How the new member is shown to others; they can change it."),
     )
     email = forms.EmailField(label=_("Email address"))
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    # No role preselected: a slip must not make a stranger an owner.
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[("", _("Choose a role"))] + Role.choices,
+        error_messages={"required": _("Choose the new member's role.")},
+    )
 
 
 class MemberRoleForm(forms.Form):

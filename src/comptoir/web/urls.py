@@ -10,6 +10,7 @@ urlpatterns = [
     path("organisation/switch/", views.switch_organisation, name="switch_organisation"),
     path("members/", views.members, name="members"),
     path("members/<int:member_id>/", views.member_change, name="member_change"),
+    path("members/<int:member_id>/remove/", views.member_remove, name="member_remove"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("audit/", views.audit, name="audit"),

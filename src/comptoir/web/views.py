@@ -115,14 +115,9 @@ def member_change(request, member_id: int):
     form = MemberRoleForm(request.POST, prefix=f"m{member_id}")
     try:
         if "remove" in request.POST:
-            tenancy_services.membership_remove(
-                actor=request_actor(request),
-                organisation=request.organisation,
-                membership_id=member_id,
-                acting_role=request.membership.role,
-            )
-            messages.success(request, _("The member was removed."))
-        elif "unlock" in request.POST:
+            # Removing takes a second, explicit step (works without JavaScript).
+            return redirect("member_remove", member_id=member_id)
+        if "unlock" in request.POST:
             membership = tenancy_selectors.membership_get(
                 organisation=request.organisation, membership_id=member_id
             )
@@ -144,6 +139,33 @@ def member_change(request, member_id: int):
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     return redirect("members")
+
+
+@permission_required(Permission.MEMBERS_MANAGE)
+def member_remove(request, member_id: int):
+    """Ask before removing a member (GET), remove once confirmed (POST)."""
+    try:
+        membership = tenancy_selectors.membership_get(
+            organisation=request.organisation, membership_id=member_id
+        )
+    except Membership.DoesNotExist as exc:
+        raise Http404 from exc
+    if request.method == "POST":
+        try:
+            tenancy_services.membership_remove(
+                actor=request_actor(request),
+                organisation=request.organisation,
+                membership_id=member_id,
+                acting_role=request.membership.role,
+            )
+        except Membership.DoesNotExist as exc:
+            raise Http404 from exc
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("The member was removed."))
+        return redirect("members")
+    return render(request, "web/member_remove.html", {"member": membership})
 
 
 @never_cache  # the page shows a new token once: no copy kept by the browser
