@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from comptoir.accounts.models import ApiToken, User
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor, audit_record
-from comptoir.core.modelfields import editable_fields
 from comptoir.core.mailabout import mail_about
+from comptoir.core.modelfields import editable_fields
 
 if TYPE_CHECKING:
     from comptoir.tenancy.models import Membership
