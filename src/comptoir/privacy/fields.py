@@ -450,12 +450,11 @@ def _is_text(field: models.Field) -> bool:
 
 
 def _add_validators(field: models.Field, added: list) -> None:
-    """``added`` after the field's own validators. ``Field.validators`` is cached,
-    and a ``CharField`` adds its ``MaxLengthValidator`` to the cached list only:
-    both the list and what it is computed from get them."""
-    field._validators = [*field._validators, *added]
-    if "validators" in field.__dict__:
-        field.__dict__["validators"].extend(added)
+    """``added`` after the field's own validators, in the list that validation
+    reads (``Field.validators``, cached) and not in ``_validators``, which is
+    what the field's ``deconstruct`` writes into migrations: these checks
+    follow from the kind of field, they are no part of the schema."""
+    field.validators.extend(added)
 
 
 def attach_value_checks(model_classes) -> None:
@@ -473,7 +472,7 @@ def attach_value_checks(model_classes) -> None:
         if not model.__module__.startswith("comptoir."):
             continue
         for field in model._meta.local_fields:
-            if _is_text(field) and validate_text not in field._validators:
+            if _is_text(field) and validate_text not in field.validators:
                 _add_validators(field, [validate_text])
             elif isinstance(field, models.IntegerField) and not field.primary_key:
                 low, high = INTEGER_RANGES.get(field.get_internal_type(), (None, None))
