@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from comptoir.accounts import selectors, services
 from comptoir.accounts.models import TokenScope
@@ -36,7 +36,7 @@ class TokenIn(Schema):
 
 
 @router.get("", response={200: list[TokenOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate
 def token_list(request):
     """The caller's own tokens in this organisation."""
     require(request, Permission.TOKENS_USE)
