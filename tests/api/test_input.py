@@ -313,6 +313,15 @@ def test_the_docs_and_unknown_routes_with_a_slash(api):
     assert_shape(api.get("/api/parties/by-name//"), 404)
 
 
+def test_too_many_query_fields_is_a_400(api, settings):
+    query = "&".join(f"x{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    assert_shape(api.get(f"/api/parties?{query}"), 400)
+
+
+def test_a_host_not_served_is_a_400_in_the_shape(db):
+    assert_shape(Client(HTTP_HOST="elsewhere.example").get("/api/organisation"), 400)
+
+
 # 7. Size -------------------------------------------------------------------------------------
 def chunked(api, path: str, body: bytes):
     """POST ``body`` as a server hands a chunked request to Django: no Content-Length,

@@ -12,6 +12,7 @@ from django.core.exceptions import (
     ObjectDoesNotExist,
     PermissionDenied,
     RequestDataTooBig,
+    SuspiciousOperation,
 )
 from django.core.exceptions import (
     ValidationError as DjangoValidationError,
@@ -112,5 +113,7 @@ def install(api) -> None:
     api.add_exception_handler(ObjectDoesNotExist, lambda r, e: error_response(404))
     api.add_exception_handler(PermissionDenied, lambda r, e: error_response(403, str(e) or None))
     api.add_exception_handler(RequestDataTooBig, lambda r, e: error_response(413))
+    # Too many query fields and the like: Django's own answer to them is a 400.
+    api.add_exception_handler(SuspiciousOperation, lambda r, e: error_response(400))
     api.add_exception_handler(InputRefused, lambda r, e: error_response(422, errors=e.errors))
     api.add_exception_handler(Exception, _unexpected)
