@@ -86,6 +86,7 @@ def owner_token(world, seeded):
     max_examples=MAX_EXAMPLES,
     deadline=None,
     derandomize=True,
+    database=None,
     suppress_health_check=list(HealthCheck),
 )
 def test_the_api_keeps_its_document(case, owner_token, _one_connection):
