@@ -145,7 +145,7 @@ def test_a_control_character_in_a_query_parameter_is_a_422(api):
 
 
 # 2. Malformed and too deep JSON ------------------------------------------------------
-@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 2_000, 100_000])
+@pytest.mark.parametrize("depth", [MAX_DEPTH, 2_000, 100_000])
 def test_json_nested_too_deep_is_a_422_that_names_the_limit(api, party, depth):
     body = '{"company_name": ' + "[" * depth + "]" * depth + "}"
     error = only_error(raw(api, "PATCH", f"/api/parties/{party['id']}", body))
