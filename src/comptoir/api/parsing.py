@@ -43,6 +43,11 @@ def _field(path: tuple) -> str:
     return ".".join(str(part) for part in path) or "body"
 
 
+def _too_deep(field: str) -> InputRefused:
+    message = _("The body is nested deeper than %(limit)d levels.") % {"limit": MAX_DEPTH}
+    return InputRefused(field, message)
+
+
 def _refuse_constant(name: str):
     # NaN, Infinity and -Infinity: Python's extension, not JSON.
     raise ValueError(name)
@@ -57,10 +62,7 @@ def check_body(data) -> None:
         value, path, depth = stack.pop()
         if isinstance(value, dict | list):
             if depth > MAX_DEPTH:
-                raise InputRefused(
-                    _field(path),
-                    _("The body is nested deeper than %(limit)d levels.") % {"limit": MAX_DEPTH},
-                )
+                raise _too_deep(_field(path))
             items = value.items() if isinstance(value, dict) else enumerate(value)
             for key, item in items:
                 if isinstance(key, str) and (message := _text_error(key)):
@@ -78,11 +80,8 @@ class ApiParser(Parser):
         # ``request.body`` raises RequestDataTooBig past the limit: 413, in errors.py.
         try:
             data = json.loads(request.body, parse_constant=_refuse_constant)
-        except RecursionError:
-            raise InputRefused(
-                "body",
-                _("The body is nested deeper than %(limit)d levels.") % {"limit": MAX_DEPTH},
-            ) from None
+        except RecursionError:  # deeper than Python's own parser goes
+            raise _too_deep("body") from None
         check_body(data)
         return data
 
