@@ -142,6 +142,8 @@ def test_a_control_character_in_a_query_parameter_is_a_422(api):
     assert error["field"] == "prefix" and "U+0000" in error["message"]
     error = only_error(api.get("/api/audit/events?object_type=%1b"))
     assert error["field"] == "object_type" and "U+001B" in error["message"]
+    error = only_error(api.get("/api/parties/by-name?prefix=abc&x%7F=1"))
+    assert error["field"] == "query" and "U+007F" in error["message"]
 
 
 # 2. Malformed and too deep JSON ------------------------------------------------------
