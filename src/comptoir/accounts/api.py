@@ -1,12 +1,11 @@
-from datetime import datetime
-
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from comptoir.accounts import selectors, services
-from comptoir.accounts.models import TokenScope
+from comptoir.accounts.models import ApiToken, TokenScope
 from comptoir.api.auth import require
 from comptoir.api.errors import ERRORS
+from comptoir.api.modelschema import model_schema
 from comptoir.audit.reads import record_list, record_read
 from comptoir.core.http import request_actor
 from comptoir.tenancy.roles import Permission
@@ -14,25 +13,39 @@ from comptoir.tenancy.roles import Permission
 router = Router(tags=["tokens"])
 
 
-class TokenOut(Schema):
+class _TokenOutBase(Schema):
     id: int
-    name: str
-    prefix: str
-    scope: TokenScope
-    created_at: datetime
-    expires_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
 
 
-class TokenCreatedOut(TokenOut):
+TokenOut = model_schema(
+    "TokenOut",
+    ApiToken,
+    {*services.TOKEN_FIELDS, "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"},
+    mode="out",
+    base=_TokenOutBase,
+)
+
+
+class _TokenCreatedOutBase(TokenOut):
     token: str
 
 
-class TokenIn(Schema):
-    name: str
-    scope: TokenScope = TokenScope.READ
-    days: int = 90
+TokenCreatedOut = model_schema(
+    "TokenCreatedOut", ApiToken, (), mode="out", base=_TokenCreatedOutBase
+)
+TokenIn = model_schema(
+    "TokenIn",
+    ApiToken,
+    services.TOKEN_FIELDS,
+    mode="in",
+    info={"scope": {"default": TokenScope.READ}},
+    extra={
+        "days": (
+            int,
+            Field(90, ge=1, le=services.MAX_TOKEN_DAYS, description="how long the token lasts"),
+        )
+    },
+)
 
 
 @router.get("", response={200: list[TokenOut], **ERRORS})

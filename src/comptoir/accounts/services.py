@@ -10,15 +10,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comptoir.accounts.models import ApiToken, TokenScope, User
+from comptoir.accounts.models import ApiToken, User
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor, audit_record
+from comptoir.core.modelfields import editable_fields
 
 if TYPE_CHECKING:
     from comptoir.tenancy.models import Membership
 
 TOKEN_PREFIX = "cpt_"  # noqa: S105 (a label, not a secret)
 MAX_TOKEN_DAYS = 366
+# What a token's creator chooses (with its lifetime in days): the rest is set here.
+TOKEN_FIELDS = editable_fields(
+    ApiToken, exclude={"user", "expires_at", "last_used_at", "revoked_at"}
+)
 
 
 def token_digest(raw: str) -> str:
@@ -59,25 +64,26 @@ def token_create(
 ) -> tuple[ApiToken, str]:
     """Create an API token; returns it with its plaintext, which is never stored."""
     errors = {}
-    if not name.strip():
-        errors["name"] = _("Give the token a name.")
-    if scope not in TokenScope.values:
-        errors["scope"] = _("Choose read or read_write.")
     if not 1 <= days <= MAX_TOKEN_DAYS:
         errors["days"] = _("A token lasts from 1 to %(max)d days.") % {"max": MAX_TOKEN_DAYS}
-    if errors:
-        raise ValidationError(errors)
     body = secrets.token_urlsafe(32)
     raw = f"{TOKEN_PREFIX}{body}"
-    token = ApiToken.objects.create(
+    token = ApiToken(
         organisation=organisation,
         user=user,
         name=name.strip(),
         prefix=raw[: len(TOKEN_PREFIX) + 6],
         digest=token_digest(raw),
         scope=scope,
-        expires_at=timezone.now() + timedelta(days=days),
+        expires_at=timezone.now() + timedelta(days=max(min(days, MAX_TOKEN_DAYS), 1)),
     )
+    try:  # the model's own checks: a name given, at most its length, a known scope
+        token.full_clean(exclude=["organisation", "user", "digest"])
+    except ValidationError as exc:
+        errors = {**exc.message_dict, **errors}
+    if errors:
+        raise ValidationError(errors)
+    token.save()
     audit_record(
         actor=actor,
         action=Action.TOKEN_CREATE,

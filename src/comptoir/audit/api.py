@@ -7,8 +7,9 @@ from pydantic import IPvAnyAddress
 
 from comptoir.api.auth import require
 from comptoir.api.errors import ERRORS
+from comptoir.api.modelschema import Id
 from comptoir.audit import selectors
-from comptoir.audit.models import Action, ActorKind
+from comptoir.audit.models import Action, ActorKind, AuditEvent
 from comptoir.audit.reads import record_list, record_read
 from comptoir.tenancy.roles import Permission
 
@@ -31,14 +32,18 @@ class EventOut(Schema):
     prev_hash: str
 
 
+def _length(name: str) -> int:
+    return AuditEvent._meta.get_field(name).max_length
+
+
 class EventFilter(FilterSchema):
     action: Action | None = None
     actor_kind: ActorKind | None = None
-    actor_user_id: int | None = Field(None, ge=1)
-    actor_token_id: int | None = Field(None, ge=1)
+    actor_user_id: Id | None = None
+    actor_token_id: Id | None = None
     ip_address: IPvAnyAddress | None = None
-    object_type: str | None = Field(None, max_length=60)
-    object_id: str | None = Field(None, max_length=64)
+    object_type: str | None = Field(None, max_length=_length("object_type"))
+    object_id: str | None = Field(None, max_length=_length("object_id"))
     field: str | None = Field(None, max_length=100, description="a field name the event touched")
     since: datetime | None = Field(None, description="from this moment (included)")
     until: datetime | None = Field(None, description="up to this moment (excluded)")

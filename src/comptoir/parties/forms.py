@@ -6,9 +6,11 @@ whose ``ValidationError`` the views map back onto these fields.
 """
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.core.modelfields import amount_max_length, integer_range
 from comptoir.parties import access
 from comptoir.parties.models import (
     Channel,
@@ -26,6 +28,8 @@ from comptoir.parties.models import (
     declare,
 )
 from comptoir.parties.rules import BANK_DETAILS
+from comptoir.parties.services.parties import CONTACT_PERSON_FIELDS, PARTY_FIELDS
+from comptoir.parties.services.pipeline import AMOUNT, OPPORTUNITY_FIELDS, STAGE_FIELDS
 from comptoir.tenancy import selectors as tenancy_selectors
 from comptoir.tenancy.models import Organisation
 
@@ -39,6 +43,37 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 def _members(organisation: Organisation):
     return tenancy_selectors.membership_list(organisation=organisation)
+
+
+def model_formfield(db_field, **kwargs) -> forms.Field | None:
+    """A model field's form field, with its whole range (``core.modelfields``):
+    these forms hand their data to a service rather than to ``full_clean``."""
+    if isinstance(db_field, models.IntegerField) and not db_field.choices:
+        low, high = integer_range(db_field)
+        kwargs = {"min_value": low, "max_value": high, **kwargs}
+    return db_field.formfield(**kwargs)
+
+
+def in_model_order(model, names) -> tuple[str, ...]:
+    """``names`` in the order the model declares them (the forms' default layout)."""
+    order = [f.name for f in model._meta.get_fields()]
+    return tuple(sorted(names, key=order.index))
+
+
+def with_the_rest(fieldsets, model, accepted, *, left_out=()) -> tuple:
+    """``fieldsets`` (the layout: presentation only), then the ``accepted`` fields
+    no fieldset names (but those ``left_out``) under "Other": a field added to
+    the model shows on its form without being listed here."""
+    grouped = {name for _legend, names in fieldsets for name in names}
+    rest = in_model_order(model, set(accepted) - grouped - set(left_out))
+    return (*fieldsets, (_("Other"), rest)) if rest else tuple(fieldsets)
+
+
+def fieldset_names(fieldsets) -> tuple[str, ...]:
+    names: list[str] = []
+    for _legend, group in fieldsets:
+        names += [name for name in group if name not in names]
+    return tuple(names)
 
 
 class FieldsetsMixin:
@@ -86,12 +121,18 @@ class PartySearchForm(forms.Form):
 
     EXACT = ("email", "phone", "siren", "iban")
 
-    email = forms.CharField(label=_("Email"), required=False, max_length=254)
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
+    email = forms.CharField(
+        label=_("Email"), required=False, max_length=Party._meta.get_field("email").max_length
+    )
+    phone = forms.CharField(
+        label=_("Phone"), required=False, max_length=Party._meta.get_field("phone").max_length
+    )
     siren = forms.CharField(label=_("SIREN or SIRET"), required=False, max_length=20)
     iban = forms.CharField(label=_("IBAN"), required=False, max_length=42)  # 34, spaced
     company_name = forms.CharField(
-        label=_("Company name starts with"), required=False, max_length=200
+        label=_("Company name starts with"),
+        required=False,
+        max_length=Party._meta.get_field("company_name").max_length,
     )
 
     def __init__(self, *args, role: str, **kwargs):
@@ -149,6 +190,7 @@ BANK_FIELDS = BANK_DETAILS  # written only by the roles ``access`` allows
 def _party_fields(names: tuple[str, ...]) -> dict[str, forms.Field]:
     fields = forms.fields_for_model(
         Party,
+        formfield_callback=model_formfield,
         fields=names,
         widgets={
             **{name: DATE for name in ROLE_FIELDS if name.endswith(("_on", "_since"))},
@@ -198,34 +240,33 @@ class PartyForm(FieldsetsMixin, forms.Form):
         return initial
 
 
+def _kind_fieldsets(first: tuple[str, tuple[str, ...]], other_kind: tuple[str, ...]):
+    return with_the_rest(
+        (
+            first,
+            (_("Roles"), ROLE_FIELDS),
+            (_("Follow-up"), FOLLOW_UP_FIELDS),
+            (_("Addresses"), ADDRESS_FIELDS),
+            (_("Bank details"), BANK_FIELDS),
+        ),
+        Party,
+        PARTY_FIELDS,
+        left_out=set(other_kind) - set(first[1]),  # the other kind's own fields
+    )
+
+
 class CompanyForm(PartyForm):
     kind = PartyKind.COMPANY
-    fieldsets = (
-        (_("Company"), COMPANY_FIELDS),
-        (_("Roles"), ROLE_FIELDS),
-        (_("Follow-up"), FOLLOW_UP_FIELDS),
-        (_("Addresses"), ADDRESS_FIELDS),
-        (_("Bank details"), BANK_FIELDS),
-    )
+    fieldsets = _kind_fieldsets((_("Company"), COMPANY_FIELDS), INDIVIDUAL_FIELDS)
 
 
 class IndividualForm(PartyForm):
     kind = PartyKind.INDIVIDUAL
-    fieldsets = (
-        (_("Person"), INDIVIDUAL_FIELDS),
-        (_("Roles"), ROLE_FIELDS),
-        (_("Follow-up"), FOLLOW_UP_FIELDS),
-        (_("Addresses"), ADDRESS_FIELDS),
-        (_("Bank details"), BANK_FIELDS),
-    )
+    fieldsets = _kind_fieldsets((_("Person"), INDIVIDUAL_FIELDS), COMPANY_FIELDS)
 
 
-CompanyForm.base_fields = _party_fields(
-    COMPANY_FIELDS + ROLE_FIELDS + FOLLOW_UP_FIELDS + ADDRESS_FIELDS + BANK_FIELDS
-)
-IndividualForm.base_fields = _party_fields(
-    INDIVIDUAL_FIELDS + ROLE_FIELDS + FOLLOW_UP_FIELDS + ADDRESS_FIELDS + BANK_FIELDS
-)
+CompanyForm.base_fields = _party_fields(fieldset_names(CompanyForm.fieldsets))
+IndividualForm.base_fields = _party_fields(fieldset_names(IndividualForm.fieldsets))
 
 
 # Contact persons -------------------------------------------------------------
@@ -235,11 +276,15 @@ CONTACT_MEANS = ("email", "email_other", "phone", "mobile", "fax", "linkedin", "
 
 
 class ContactPersonForm(FieldsetsMixin, forms.Form):
-    fieldsets = (
-        (_("Identity"), CONTACT_IDENTITY),
-        (_("Role in the company"), CONTACT_WORK),
-        (_("Contact details"), CONTACT_MEANS),
-        (_("Notes"), ("notes",)),
+    fieldsets = with_the_rest(
+        (
+            (_("Identity"), CONTACT_IDENTITY),
+            (_("Role in the company"), CONTACT_WORK),
+            (_("Contact details"), CONTACT_MEANS),
+            (_("Notes"), ("notes",)),
+        ),
+        ContactPerson,
+        CONTACT_PERSON_FIELDS,
     )
 
     @classmethod
@@ -249,7 +294,8 @@ class ContactPersonForm(FieldsetsMixin, forms.Form):
 
 ContactPersonForm.base_fields = forms.fields_for_model(
     ContactPerson,
-    fields=CONTACT_IDENTITY + CONTACT_WORK + CONTACT_MEANS + ("notes",),
+    formfield_callback=model_formfield,
+    fields=fieldset_names(ContactPersonForm.fieldsets),
     widgets={"notes": forms.Textarea(attrs={"rows": 4})},
 )
 ContactPersonForm.base_fields["preferred_channel"].choices = list(Channel.choices)
@@ -291,7 +337,7 @@ class InteractionForm(forms.Form):
 
 
 # Pipeline ------------------------------------------------------------------------
-PIPELINE_STAGE_FIELDS = ("name", "position", "probability", "is_won", "is_lost")
+PIPELINE_STAGE_FIELDS = in_model_order(PipelineStage, STAGE_FIELDS)
 
 
 class PipelineStageForm(forms.Form):
@@ -310,24 +356,36 @@ class PipelineStageForm(forms.Form):
         return {name: getattr(stage, name) for name in cls.base_fields}
 
 
-PipelineStageForm.base_fields = forms.fields_for_model(PipelineStage, fields=PIPELINE_STAGE_FIELDS)
+PipelineStageForm.base_fields = forms.fields_for_model(
+    PipelineStage, fields=PIPELINE_STAGE_FIELDS, formfield_callback=model_formfield
+)
 PipelineStageForm.base_fields["position"].help_text = _(
     "Stages are shown from the smallest number to the largest."
 )
 
 
-class OpportunityEditForm(forms.Form):
-    """What an opportunity's edit changes; its stage changes on the board."""
-
-    title = forms.CharField(label=_("Title"), max_length=200)
-    amount = forms.CharField(
+def _opportunity_fields() -> dict[str, forms.Field]:
+    """An opportunity's fields as its model declares them; the amount is typed as
+    text ("1 250,50"), read by the service (``parse_decimal``), as long as the
+    API takes it (``api.modelschema``)."""
+    fields = forms.fields_for_model(
+        Opportunity,
+        formfield_callback=model_formfield,
+        fields=in_model_order(Opportunity, OPPORTUNITY_FIELDS),
+        widgets={"expected_close_on": DATE},
+        field_classes={"owner": MemberChoiceField},
+    )
+    fields["amount"] = forms.CharField(
         label=_("Amount (€, excl. VAT)"),
-        max_length=20,
+        max_length=amount_max_length(AMOUNT),
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
-    probability = forms.IntegerField(label=_("Probability (%)"), min_value=0, max_value=100)
-    expected_close_on = forms.DateField(label=_("Expected close date"), required=False, widget=DATE)
-    owner = MemberChoiceField(label=_("Owner"), queryset=None, required=False, empty_label="—")
+    fields["owner"].empty_label = "—"
+    return fields
+
+
+class OpportunityEditForm(forms.Form):
+    """What an opportunity's edit changes; its stage changes on the board."""
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -336,31 +394,33 @@ class OpportunityEditForm(forms.Form):
     @classmethod
     def initial_from(cls, opportunity: Opportunity) -> dict:
         return {
-            "title": opportunity.title,
-            "amount": opportunity.amount,
-            "probability": opportunity.probability,
-            "expected_close_on": opportunity.expected_close_on,
-            "owner": opportunity.owner_id,
+            name: getattr(opportunity, opportunity._meta.get_field(name).attname)
+            for name in cls.base_fields
         }
+
+
+OpportunityEditForm.base_fields = _opportunity_fields()
 
 
 class OpportunityForm(OpportunityEditForm):
     """A new opportunity: its stage too, and the stage's probability by default."""
 
     field_order = ("title", "amount", "stage", "probability", "expected_close_on", "owner")
-    stage = forms.TypedChoiceField(label=_("Stage"), coerce=int, required=False, empty_value=None)
-    probability = forms.IntegerField(
-        label=_("Probability (%)"),
-        min_value=0,
-        max_value=100,
-        required=False,
-        help_text=_("Leave empty for the stage's own probability."),
-    )
 
     def __init__(self, *args, organisation: Organisation, stages, **kwargs):
         super().__init__(*args, organisation=organisation, **kwargs)
         self.stages = {stage.pk: stage for stage in stages}
         self.fields["stage"].choices = [(stage.pk, stage.name) for stage in stages]
+
+
+OpportunityForm.base_fields = {
+    **_opportunity_fields(),
+    "stage": forms.TypedChoiceField(label=_("Stage"), coerce=int, required=False, empty_value=None),
+}
+OpportunityForm.base_fields["probability"].required = False
+OpportunityForm.base_fields["probability"].help_text = _(
+    "Leave empty for the stage's own probability."
+)
 
 
 class OpportunityMoveForm(forms.Form):

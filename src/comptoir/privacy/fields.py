@@ -42,6 +42,8 @@ from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.core.modelfields import INTEGER_RANGES
+from comptoir.core.text import validate_text
 from comptoir.privacy import blind_index, crypto, normalise
 
 PLAIN_CACHE = "_privacy_plaintexts"
@@ -308,3 +310,46 @@ class BlindIndexField(models.BinaryField):
         ):
             source.update_index(model_instance)
         return model_instance.__dict__.get(self.attname)
+
+
+# One check per kind of value, attached once to every field of Comptoir's models.
+def _is_text(field: models.Field) -> bool:
+    if isinstance(field, EncryptedField):
+        return not isinstance(field, EncryptedDateField)
+    return isinstance(field, models.CharField | models.TextField)
+
+
+def _add_validators(field: models.Field, added: list) -> None:
+    """``added`` after the field's own validators. ``Field.validators`` is cached,
+    and a ``CharField`` adds its ``MaxLengthValidator`` to the cached list only:
+    both the list and what it is computed from get them."""
+    field._validators = [*field._validators, *added]
+    if "validators" in field.__dict__:
+        field.__dict__["validators"].extend(added)
+
+
+def attach_value_checks(model_classes) -> None:
+    """Give every field of Comptoir's own models the checks its kind of value
+    needs, once, at start-up (``PrivacyConfig.ready``), so that ``full_clean``
+    (the services), model forms and ``privacy.bulk.clean_values`` (the importer)
+    all apply them:
+
+    * a text field (``CharField``, ``TextField``, ``EmailField`` and the
+      encrypted text fields) refuses control characters and lone surrogates
+      (``core.text.validate_text``);
+    * an integer field refuses what its column type cannot hold, on every
+      database (SQLite enforces no range, PostgreSQL does)."""
+    for model in model_classes:
+        if not model.__module__.startswith("comptoir."):
+            continue
+        for field in model._meta.local_fields:
+            if _is_text(field) and validate_text not in field._validators:
+                _add_validators(field, [validate_text])
+            elif isinstance(field, models.IntegerField) and not field.primary_key:
+                low, high = INTEGER_RANGES.get(field.get_internal_type(), (None, None))
+                if low is not None and not getattr(field, "_range_checked", False):
+                    field._range_checked = True
+                    _add_validators(
+                        field,
+                        [validators.MinValueValidator(low), validators.MaxValueValidator(high)],
+                    )

@@ -1,46 +1,35 @@
-from datetime import date, datetime
+from datetime import datetime
 
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from comptoir.api.auth import require
 from comptoir.api.errors import ERRORS
+from comptoir.api.modelschema import model_schema
 from comptoir.audit.reads import record_list, record_read
 from comptoir.core.http import request_actor
 from comptoir.tenancy import selectors, services
+from comptoir.tenancy.models import Organisation
 from comptoir.tenancy.roles import Permission, Role
 
 router = Router(tags=["organisation"])
 members_router = Router(tags=["members"])
 
 
-class OrganisationOut(Schema):
+class _OrganisationOutBase(Schema):
     id: int
-    legal_name: str
-    legal_form: str
-    country: str
-    siren: str
-    siret: str
-    enterprise_number: str
-    vat_number: str
-    address_line: str
-    postal_code: str
-    city: str
-    privacy_contact_name: str
-    privacy_contact_email: str
-    subscription_start: date
-    subscription_end: date | None
 
 
-class OrganisationPatch(Schema):
-    legal_name: str | None = None
-    legal_form: str | None = None
-    vat_number: str | None = None
-    address_line: str | None = None
-    postal_code: str | None = None
-    city: str | None = None
-    privacy_contact_name: str | None = None
-    privacy_contact_email: str | None = None
+OrganisationOut = model_schema(
+    "OrganisationOut",
+    Organisation,
+    services.ORGANISATION_FIELDS,
+    mode="out",
+    base=_OrganisationOutBase,
+)
+OrganisationPatch = model_schema(
+    "OrganisationPatch", Organisation, services.ORGANISATION_SELF_FIELDS, mode="patch"
+)
 
 
 @router.get("", response={200: OrganisationOut, **ERRORS})
@@ -56,7 +45,7 @@ def organisation_patch(request, payload: OrganisationPatch):
     return services.organisation_update(
         actor=request_actor(request),
         organisation=request.organisation,
-        **payload.dict(exclude_unset=True, exclude_none=True),
+        **payload.dict(exclude_unset=True),
     )
 
 

@@ -7,14 +7,24 @@ from django.utils.translation import gettext as _
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor, audit_record
 from comptoir.core.changes import changed, filled, snapshot
+from comptoir.core.modelfields import editable_fields
 from comptoir.tenancy.models import Membership, Organisation
 from comptoir.tenancy.roles import Permission, Role, has_permission
 
 # What a creation or an update may set (everything but the keys of the row).
-ORGANISATION_FIELDS = frozenset(
-    f.name
-    for f in Organisation._meta.concrete_fields
-    if f.editable and not f.primary_key and not f.auto_created
+ORGANISATION_FIELDS = editable_fields(Organisation)
+# What the organisation's own members may change (the API): its country,
+# registration numbers and subscription are set when it is created.
+ORGANISATION_SELF_FIELDS = editable_fields(
+    Organisation,
+    exclude={
+        "country",
+        "siren",
+        "siret",
+        "enterprise_number",
+        "subscription_start",
+        "subscription_end",
+    },
 )
 
 

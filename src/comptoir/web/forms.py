@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.models import ApiToken, TokenScope
-from comptoir.accounts.services import MAX_TOKEN_DAYS
+from comptoir.accounts.services import MAX_TOKEN_DAYS, TOKEN_FIELDS
 from comptoir.audit.models import Action, ActorKind
 from comptoir.tenancy.roles import Role
 
@@ -17,11 +17,18 @@ class MemberRoleForm(forms.Form):
 
 
 class TokenCreateForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=ApiToken._meta.get_field("name").max_length)
-    scope = forms.ChoiceField(label=_("Scope"), choices=TokenScope.choices)
-    days = forms.IntegerField(
+    """A token's fields as its model declares them (``TOKEN_FIELDS``), and its lifetime."""
+
+
+TokenCreateForm.base_fields = {
+    **forms.fields_for_model(
+        ApiToken, fields=sorted(TOKEN_FIELDS, key=[f.name for f in ApiToken._meta.fields].index)
+    ),
+    "days": forms.IntegerField(
         label=_("Valid for (days)"), min_value=1, max_value=MAX_TOKEN_DAYS, initial=90
-    )
+    ),
+}
+TokenCreateForm.base_fields["scope"].choices = TokenScope.choices  # read by default, no blank
 
 
 class AuditFilterForm(forms.Form):

@@ -1,23 +1,24 @@
 """The schemas of the parties API: what goes in, what comes out."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from ninja import Field, Schema
 
+from comptoir.api.modelschema import Id, model_schema
 from comptoir.parties import access
 from comptoir.parties.models import (
-    Channel,
-    Civility,
-    ContactStatus,
-    Country,
-    Direction,
-    InteractionKind,
+    ContactPerson,
+    Interaction,
+    Opportunity,
     Origin,
+    Party,
     PartyKind,
     PartyRole,
+    PipelineStage,
 )
+from comptoir.parties.services.parties import CONTACT_PERSON_FIELDS, PARTY_FIELDS
+from comptoir.parties.services.pipeline import OPPORTUNITY_FIELDS, STAGE_FIELDS
 
-AMOUNT_HELP = 'A decimal number in a string, e.g. "1250.50" (never a JSON number).'
 BANK_WRITE_HELP = (
     "Bank details are financial data: a body that names iban or bic needs the "
     "finance.manage permission (owner, admin, accountant), on top of contacts.manage "
@@ -28,106 +29,73 @@ BANK_READ_HELP = (
     "null for a role without the finance.view permission (support and sales: bank "
     "details are financial); empty when the party has none."
 )
+# A field a body may leave out or set to null: the operation picks its value.
+DEFAULTED = {"default": None, "nullable": True}
+# An identifier searched for, as typed (spaces, dots): room for its separators.
+SEARCH_LENGTH = 24
+PARTY_INFO = {
+    "iban": {"description": IBAN_WRITE_HELP},
+    "bic": {"description": BANK_WRITE_HELP},
+    "origin": {"nullable": True, "description": "null or empty: none"},
+}
 
 
-class PartyFields(Schema):
-    country: Country = Country.FRANCE
-    is_prospect: bool = True
-    is_client: bool = False
-    is_supplier: bool = False
-    first_contact_on: date | None = None
-    client_since: date | None = None
-    client_ended_on: date | None = None
-    supplier_since: date | None = None
-    supplier_ended_on: date | None = None
-    company_name: str = ""
-    siren: str = ""
-    siret: str = ""
-    enterprise_number: str = ""
-    vat_number: str = ""
-    civility: Civility = Civility.NONE
-    given_names: str = ""
-    family_name: str = ""
-    email: str = ""
-    phone: str = ""
-    billing_street: str = ""
-    billing_postal_code: str = ""
-    billing_city: str = ""
-    billing_country: str = ""
-    delivery_street: str = ""
-    delivery_postal_code: str = ""
-    delivery_city: str = ""
-    delivery_country: str = ""
-    iban: str = Field("", description=IBAN_WRITE_HELP)
-    bic: str = Field("", description=BANK_WRITE_HELP)
-    sales_rep_id: int | None = None
-    origin: Origin | None = None
+# Parties: the fields a party's services accept, as the model describes them.
+PartyPatch = model_schema(
+    "PartyPatch",
+    Party,
+    PARTY_FIELDS,
+    mode="patch",
+    info=PARTY_INFO,
+    extra={
+        "allow_duplicate": (
+            bool,
+            Field(
+                False, description="save even if another party has the same SIREN, email or phone"
+            ),
+        )
+    },
+)
+PartyIn = model_schema(
+    "PartyIn",
+    Party,
+    {"kind", *PARTY_FIELDS},
+    mode="in",
+    base=PartyPatch,
+    info=PARTY_INFO,
+)
 
 
-class PartyPatch(PartyFields):
-    allow_duplicate: bool = Field(
-        False, description="save even if another party has the same SIREN, email or phone"
-    )
-
-
-class PartyIn(PartyPatch):
-    kind: PartyKind
-
-
-class PartySummaryOut(Schema):
+class _PartySummaryOutBase(Schema):
     """A party in a list: no contact details (they are on the detail)."""
 
     id: int
-    kind: PartyKind
     display_name: str
-    company_name: str
-    siren: str
-    enterprise_number: str
-    country: Country
-    is_prospect: bool
-    is_client: bool
-    is_supplier: bool
-    origin: str
-    sales_rep_id: int | None
 
 
-class PartyOut(Schema):
+PartySummaryOut = model_schema(
+    "PartySummaryOut",
+    Party,
+    {
+        "kind",
+        "company_name",
+        "siren",
+        "enterprise_number",
+        "country",
+        "is_prospect",
+        "is_client",
+        "is_supplier",
+        "origin",
+        "sales_rep",
+    },
+    mode="out",
+    base=_PartySummaryOutBase,
+)
+
+
+class _PartyOutBase(Schema):
     id: int
-    kind: PartyKind
     display_name: str
-    country: Country
-    is_prospect: bool
-    is_client: bool
-    is_supplier: bool
-    first_contact_on: date | None
-    client_since: date | None
-    client_ended_on: date | None
-    supplier_since: date | None
-    supplier_ended_on: date | None
-    company_name: str
-    siren: str
-    siret: str
-    enterprise_number: str
-    vat_number: str
-    civility: str
-    given_names: str
-    family_name: str
-    email: str
-    phone: str
-    billing_street: str
-    billing_postal_code: str
-    billing_city: str
-    billing_country: str
-    delivery_street: str
-    delivery_postal_code: str
-    delivery_city: str
-    delivery_country: str
-    iban: str | None = Field(description=f"The IBAN, compact; {BANK_READ_HELP}")
-    bic: str | None = Field(description=f"The BIC; {BANK_READ_HELP}")
-    sales_rep_id: int | None
-    origin: str
-    created_at: datetime
-    updated_at: datetime
 
     @staticmethod
     def resolve_iban(obj, context) -> str | None:
@@ -136,6 +104,23 @@ class PartyOut(Schema):
     @staticmethod
     def resolve_bic(obj, context) -> str | None:
         return _bank_detail(obj, "bic", context)
+
+
+PartyOut = model_schema(
+    "PartyOut",
+    Party,
+    {"kind", *PARTY_FIELDS, "created_at", "updated_at"},
+    mode="out",
+    base=_PartyOutBase,
+    info={
+        "iban": {"description": f"The IBAN, compact; {BANK_READ_HELP}"},
+        "bic": {"description": f"The BIC; {BANK_READ_HELP}"},
+    },
+    extra={
+        "iban": (str | None, Field(description=f"The IBAN, compact; {BANK_READ_HELP}")),
+        "bic": (str | None, Field(description=f"The BIC; {BANK_READ_HELP}")),
+    },
+)
 
 
 def _bank_detail(obj, name: str, context) -> str | None:
@@ -150,134 +135,120 @@ def _bank_detail(obj, name: str, context) -> str | None:
     return getattr(obj, name)
 
 
-class ContactPersonPatch(Schema):
-    civility: Civility = Civility.NONE
-    given_names: str = ""
-    family_name: str = ""
-    birth_name: str = ""
-    usage_name: str = ""
-    job_title: str = ""
-    email: str = ""
-    email_other: str = ""
-    phone: str = ""
-    mobile: str = ""
-    fax: str = ""
-    linkedin: str = ""
-    x_profile: str = ""
-    notes: str = ""
-    contact_status: ContactStatus = ContactStatus.OCCASIONAL
-    preferred_channel: Channel = Channel.NONE
-    allow_duplicate: bool = Field(
-        False, description="save even if another contact person has the same email or phone"
-    )
+ContactPersonPatch = model_schema(
+    "ContactPersonPatch",
+    ContactPerson,
+    CONTACT_PERSON_FIELDS,
+    mode="patch",
+    extra={
+        "allow_duplicate": (
+            bool,
+            Field(
+                False,
+                description="save even if another contact person has the same email or phone",
+            ),
+        )
+    },
+)
+ContactPersonIn = model_schema(
+    "ContactPersonIn", ContactPerson, CONTACT_PERSON_FIELDS, mode="in", base=ContactPersonPatch
+)
 
 
-class ContactPersonIn(ContactPersonPatch):
-    family_name: str
-
-
-class ContactPersonOut(Schema):
+class _ContactPersonOutBase(Schema):
     id: int
     party_id: int
-    civility: str
-    given_names: str
-    family_name: str
-    birth_name: str
-    usage_name: str
-    job_title: str
-    email: str
-    email_other: str
-    phone: str
-    mobile: str
-    fax: str
-    linkedin: str
-    x_profile: str
-    notes: str
-    contact_status: ContactStatus
-    preferred_channel: str
-    created_at: datetime
-    updated_at: datetime
 
 
-class InteractionIn(Schema):
-    kind: InteractionKind
-    direction: Direction
-    occurred_at: datetime | None = Field(None, description="default: now")
-    contact_person_id: int | None = None
-    note: str = ""
+ContactPersonOut = model_schema(
+    "ContactPersonOut",
+    ContactPerson,
+    {*CONTACT_PERSON_FIELDS, "created_at", "updated_at"},
+    mode="out",
+    base=_ContactPersonOutBase,
+)
 
 
-class InteractionOut(Schema):
+# An interaction as its service records it (``interaction_record``).
+INTERACTION_FIELDS = {"kind", "direction", "occurred_at", "contact_person", "note"}
+InteractionIn = model_schema(
+    "InteractionIn",
+    Interaction,
+    INTERACTION_FIELDS,
+    mode="in",
+    info={"occurred_at": {**DEFAULTED, "description": "default: now"}},
+)
+
+
+class _InteractionOutBase(Schema):
     id: int
-    party_id: int
-    contact_person_id: int | None
-    kind: InteractionKind
-    direction: Direction
-    occurred_at: datetime
-    note: str
-    recorded_by_id: int | None
-    created_at: datetime
 
 
-class StageOut(Schema):
+InteractionOut = model_schema(
+    "InteractionOut",
+    Interaction,
+    {"party", *INTERACTION_FIELDS, "recorded_by", "created_at"},
+    mode="out",
+    base=_InteractionOutBase,
+)
+
+
+class _StageOutBase(Schema):
     id: int
-    name: str
-    position: int
-    probability: int
-    is_won: bool
-    is_lost: bool
 
 
-class StagePatch(Schema):
-    name: str = ""
-    position: int = 0
-    probability: int = 0
-    is_won: bool = False
-    is_lost: bool = False
+StageOut = model_schema("StageOut", PipelineStage, STAGE_FIELDS, mode="out", base=_StageOutBase)
+StagePatch = model_schema("StagePatch", PipelineStage, STAGE_FIELDS, mode="patch")
+StageIn = model_schema(
+    "StageIn",
+    PipelineStage,
+    STAGE_FIELDS,
+    mode="in",
+    info={
+        "position": {
+            "default": None,
+            "nullable": True,
+            "description": "default: after the last stage",
+        }
+    },
+)
+
+OpportunityPatch = model_schema("OpportunityPatch", Opportunity, OPPORTUNITY_FIELDS, mode="patch")
+OpportunityIn = model_schema(
+    "OpportunityIn",
+    Opportunity,
+    {"party", "stage", *OPPORTUNITY_FIELDS},
+    mode="in",
+    info={
+        "stage": {
+            "default": None,
+            "nullable": True,
+            "description": "default: the first open stage",
+        },
+        "probability": {"default": None, "nullable": True, "description": "default: the stage's"},
+    },
+)
 
 
-class StageIn(StagePatch):
-    name: str
-    probability: int
-    position: int | None = Field(None, description="default: after the last stage")
+MoveIn = model_schema(
+    "MoveIn",
+    Opportunity,
+    {"stage", "probability"},
+    mode="in",
+    info={
+        "probability": {
+            "default": None,
+            "nullable": True,
+            "description": "default: the new stage's",
+        }
+    },
+)
 
 
-class OpportunityPatch(Schema):
-    title: str = ""
-    amount: str = Field("", description=AMOUNT_HELP)
-    probability: int = 0
-    expected_close_on: date | None = None
-    owner_id: int | None = None
-
-
-class OpportunityIn(Schema):
-    party_id: int
-    title: str
-    amount: str = Field(description=AMOUNT_HELP)
-    stage_id: int | None = Field(None, description="default: the first open stage")
-    probability: int | None = Field(None, description="default: the stage's")
-    expected_close_on: date | None = None
-    owner_id: int | None = None
-
-
-class MoveIn(Schema):
-    stage_id: int
-    probability: int | None = Field(None, description="default: the new stage's")
-
-
-class OpportunityOut(Schema):
+class _OpportunityOutBase(Schema):
     id: int
-    party_id: int
     party_name: str
-    title: str
-    amount: str
     weighted_amount: str
-    probability: int
-    expected_close_on: date | None
-    stage_id: int
-    owner_id: int | None
-    created_at: datetime
-    updated_at: datetime
 
     @staticmethod
     def resolve_party_name(obj) -> str:
@@ -290,6 +261,15 @@ class OpportunityOut(Schema):
     @staticmethod
     def resolve_weighted_amount(obj) -> str:
         return str(obj.weighted_amount)
+
+
+OpportunityOut = model_schema(
+    "OpportunityOut",
+    Opportunity,
+    {"party", "stage", *OPPORTUNITY_FIELDS, "created_at", "updated_at"},
+    mode="out",
+    base=_OpportunityOutBase,
+)
 
 
 class PartyDetailOut(PartyOut):
@@ -305,23 +285,29 @@ class PartyFilter(Schema):
     role: PartyRole | None = None
     kind: PartyKind | None = None
     origin: Origin | None = None
-    sales_rep_id: int | None = None
+    sales_rep_id: Id | None = None
 
 
 class SearchIn(Schema):
     """Exact values, matched through blind indexes; any one is enough."""
 
-    email: str = ""
-    phone: str = ""
-    siren: str = Field("", description="a SIREN, or a SIRET (read as its SIREN)")
-    enterprise_number: str = ""
-    iban: str = Field("", description="needs the finance.view permission (403 otherwise)")
+    email: str = Field("", max_length=Party._meta.get_field("email").max_length)
+    phone: str = Field("", max_length=Party._meta.get_field("phone").max_length)
+    siren: str = Field(
+        "", max_length=SEARCH_LENGTH, description="a SIREN, or a SIRET (read as its SIREN)"
+    )
+    enterprise_number: str = Field("", max_length=SEARCH_LENGTH)
+    iban: str = Field(
+        "",
+        max_length=SEARCH_LENGTH * 2,
+        description="needs the finance.view permission (403 otherwise)",
+    )
 
 
 class OpportunityFilter(Schema):
-    party_id: int | None = None
-    stage_id: int | None = None
-    owner_id: int | None = None
+    party_id: Id | None = None
+    stage_id: Id | None = None
+    owner_id: Id | None = None
 
 
 class BoardColumnOut(Schema):

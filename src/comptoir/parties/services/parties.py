@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor
 from comptoir.core.changes import filled
+from comptoir.core.modelfields import editable_fields
 from comptoir.parties import rules, selectors
 from comptoir.parties.models import ContactPerson, Party, PartyKind
 from comptoir.parties.models.people import EMAIL_FIELDS, PHONE_FIELDS
@@ -31,58 +32,10 @@ from comptoir.parties.services.common import (
 from comptoir.privacy.keys import subject_create
 from comptoir.tenancy.models import Organisation
 
-PARTY_FIELDS = frozenset(
-    {
-        "country",
-        "is_prospect",
-        "is_client",
-        "is_supplier",
-        "first_contact_on",
-        "client_since",
-        "client_ended_on",
-        "supplier_since",
-        "supplier_ended_on",
-        "company_name",
-        "siren",
-        "siret",
-        "enterprise_number",
-        "vat_number",
-        "civility",
-        "given_names",
-        "family_name",
-        "email",
-        "phone",
-        "billing_street",
-        "billing_postal_code",
-        "billing_city",
-        "billing_country",
-        "delivery_street",
-        "delivery_postal_code",
-        "delivery_city",
-        "delivery_country",
-        "iban",
-        "bic",
-        "sales_rep",
-        "origin",
-    }
-)
-CONTACT_PERSON_FIELDS = frozenset(
-    {
-        "civility",
-        "given_names",
-        "family_name",
-        "birth_name",
-        "usage_name",
-        "job_title",
-        *EMAIL_FIELDS,
-        *PHONE_FIELDS,
-        "linkedin",
-        "x_profile",
-        "notes",
-        "contact_status",
-        "preferred_channel",
-    }
-)
+# What a creation or an update may set: the models' editable fields (``kind`` is
+# fixed at creation, a contact person's ``party`` by its path).
+PARTY_FIELDS = editable_fields(Party, exclude={"kind"})
+CONTACT_PERSON_FIELDS = editable_fields(ContactPerson, exclude={"party"})
 
 
 def _role_dates(party: Party) -> None:

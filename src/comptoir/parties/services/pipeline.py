@@ -1,7 +1,7 @@
 """Pipeline stages (per organisation) and opportunities moving through them."""
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor, audit_record
+from comptoir.core.modelfields import editable_fields, parse_decimal
 from comptoir.parties.models import Opportunity, Party, PipelineStage
-from comptoir.parties.models.pipeline import to_cents
 from comptoir.parties.services.common import (
     audit,
     update_locked,
@@ -19,8 +19,11 @@ from comptoir.parties.services.common import (
 )
 from comptoir.tenancy.models import Membership, Organisation
 
-STAGE_FIELDS = frozenset({"name", "position", "probability", "is_won", "is_lost"})
-OPPORTUNITY_FIELDS = frozenset({"title", "amount", "probability", "expected_close_on", "owner"})
+# What a creation or an update may set: the models' editable fields (an
+# opportunity's party is fixed at creation, its stage changes by a move).
+STAGE_FIELDS = editable_fields(PipelineStage)
+OPPORTUNITY_FIELDS = editable_fields(Opportunity, exclude={"party", "stage"})
+AMOUNT = Opportunity._meta.get_field("amount")
 
 
 def default_stages() -> list[tuple[str, int, bool, bool]]:
@@ -35,17 +38,10 @@ def default_stages() -> list[tuple[str, int, bool, bool]]:
     ]
 
 
-def money(value: Any, field: str = "amount") -> Decimal:
-    """A Decimal to the cent (ROUND_HALF_UP); a float is refused, never rounded blindly."""
-    if isinstance(value, float | bool):
-        raise ValidationError({field: _("Give an amount as a decimal, not a float.")})
-    try:
-        amount = Decimal(str(value).strip().replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        raise ValidationError({field: _("Enter an amount.")}, code="invalid") from None
-    if not amount.is_finite():
-        raise ValidationError({field: _("Enter an amount.")}, code="invalid")
-    return to_cents(amount)
+def money(value: Any) -> Decimal:
+    """An opportunity's amount as stored: a Decimal to the cent (ROUND_HALF_UP),
+    within what the column holds; a float is refused, never rounded blindly."""
+    return parse_decimal(AMOUNT, value)
 
 
 def _lock_organisation(organisation: Organisation) -> None:
