@@ -52,6 +52,12 @@ test-postgres: test-deps
 
 test: lint test-sqlite test-postgres
 
+# Schemathesis over the whole API alone, on both databases (`make test` runs it too).
+.PHONY: test-schemathesis
+test-schemathesis: test-deps
+	COMPTOIR_VAR_DIR=$(CURDIR)/var/test-sqlite $(BIN)/pytest -q -m schemathesis
+	COMPTOIR_VAR_DIR=$(CURDIR)/var/test-postgres COMPTOIR_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m schemathesis
+
 bench: install
 	$(BIN)/python bench/api.py
 

@@ -199,6 +199,8 @@ CONTENT_SECURITY_POLICY = {
 }
 # Bodies above this size get 413 (API) or 400 (forms): nothing larger is parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("COMPTOIR_MAX_BODY_BYTES", 2 * 1024 * 1024)
+# Every list of the API pages with bounded ``limit`` and ``offset`` (comptoir/api/pagination.py).
+NINJA_PAGINATION_CLASS = "comptoir.api.pagination.Pagination"
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "fr"

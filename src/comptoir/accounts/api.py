@@ -1,5 +1,5 @@
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from comptoir.accounts import selectors, services
 from comptoir.accounts.models import ApiToken, TokenScope
@@ -49,7 +49,7 @@ TokenIn = model_schema(
 
 
 @router.get("", response={200: list[TokenOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate
 def token_list(request):
     """The caller's own tokens in this organisation."""
     require(request, Permission.TOKENS_USE)

@@ -6,13 +6,13 @@ No stack trace, no exception text from the database, no personal data: the
 messages are Comptoir's own.
 """
 
-import json
 import logging
 
 from django.core.exceptions import (
     ObjectDoesNotExist,
     PermissionDenied,
     RequestDataTooBig,
+    SuspiciousOperation,
 )
 from django.core.exceptions import (
     ValidationError as DjangoValidationError,
@@ -21,6 +21,8 @@ from django.http import Http404, JsonResponse
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+from comptoir.api.parsing import InputRefused
 
 logger = logging.getLogger("comptoir.api")
 
@@ -36,7 +38,7 @@ class ErrorOut(Schema):
 
 
 # Declared on every operation so the OpenAPI document says what really comes back.
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
 
 MESSAGES = {
     400: "Bad request.",
@@ -84,7 +86,9 @@ def _http_error(request, exc: HttpError):
     cause = exc.__cause__
     if isinstance(cause, RequestDataTooBig):
         return error_response(413)
-    if isinstance(cause, json.JSONDecodeError | UnicodeDecodeError | ValueError):
+    if isinstance(cause, InputRefused):
+        return error_response(422, errors=cause.errors)
+    if exc.status_code == 400 and cause is not None:  # ninja: a body it could not parse
         return error_response(
             422, errors=[{"field": "body", "message": "The body is not valid JSON."}]
         )
@@ -109,4 +113,7 @@ def install(api) -> None:
     api.add_exception_handler(ObjectDoesNotExist, lambda r, e: error_response(404))
     api.add_exception_handler(PermissionDenied, lambda r, e: error_response(403, str(e) or None))
     api.add_exception_handler(RequestDataTooBig, lambda r, e: error_response(413))
+    # Too many query fields and the like: Django's own answer to them is a 400.
+    api.add_exception_handler(SuspiciousOperation, lambda r, e: error_response(400))
+    api.add_exception_handler(InputRefused, lambda r, e: error_response(422, errors=e.errors))
     api.add_exception_handler(Exception, _unexpected)

@@ -1,7 +1,10 @@
+from django.conf import settings
 from ninja import NinjaAPI
 
 from comptoir.api import errors
 from comptoir.api.auth import TokenAuth
+from comptoir.api.pagination import MAX_LIMIT
+from comptoir.api.parsing import MAX_DEPTH, ApiParser
 
 api = NinjaAPI(
     title="Comptoir API",
@@ -9,9 +12,15 @@ api = NinjaAPI(
     description=(
         "Comptoir's HTTP API. Authenticate with an API token: "
         "`Authorization: Bearer cpt_...`. Every 4xx answers "
-        '`{"detail": ..., "errors": [{"field": ..., "message": ...}]}`.'
+        '`{"detail": ..., "errors": [{"field": ..., "message": ...}]}`. '
+        "A body is a JSON object nested at most "
+        f"{MAX_DEPTH} levels, of at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes, with no "
+        "control character (but tab and line breaks) nor lone surrogate in any string. "
+        f"Lists page with `limit` (1 to {MAX_LIMIT}) and `offset`. "
+        "Every path answers with or without a trailing slash."
     ),
     auth=TokenAuth(),
+    parser=ApiParser(),
     urls_namespace="api",
 )
 errors.install(api)

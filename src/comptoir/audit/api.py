@@ -2,7 +2,7 @@ from datetime import datetime
 
 from django.utils import timezone
 from ninja import Field, FilterSchema, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import IPvAnyAddress
 
 from comptoir.api.auth import require
@@ -63,7 +63,7 @@ def _selector_filters(filters: EventFilter) -> dict:
 
 
 @router.get("/events", response={200: list[EventOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate
 def event_list(request, filters: Query[EventFilter]):
     require(request, Permission.AUDIT_VIEW)
     record_list(request, object_type="audit.AuditEvent")

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from comptoir.api.auth import require
 from comptoir.api.errors import ERRORS
@@ -66,7 +66,7 @@ class MemberRolePatch(Schema):
 
 
 @members_router.get("", response={200: list[MemberOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate
 def member_list(request):
     require(request, Permission.MEMBERS_VIEW)
     record_list(request, object_type="tenancy.Membership")

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from comptoir.api.auth import TokenAuth, require
 from comptoir.api.errors import ERRORS
@@ -59,7 +59,7 @@ def _party_changes(request, payload: PartyPatch) -> dict:
 
 
 @parties_router.get("", response={200: list[PartySummaryOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate
 def party_list(request, filters: Query[PartyFilter]):
     require(request, Permission.CONTACTS_VIEW)
     sales_rep = member(request, filters.sales_rep_id, "sales_rep_id")
@@ -74,7 +74,7 @@ def party_list(request, filters: Query[PartyFilter]):
 
 
 @parties_router.get("/by-name", response={200: list[PartySummaryOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate
 def party_search_by_name(request, prefix: str = Query(..., min_length=1, max_length=200)):
     """Companies whose name starts with ``prefix`` (case and accents ignored)."""
     require(request, Permission.CONTACTS_VIEW)
@@ -85,7 +85,7 @@ def party_search_by_name(request, prefix: str = Query(..., min_length=1, max_len
 @parties_router.post(
     "/search", response={200: list[PartySummaryOut], **ERRORS}, auth=TokenAuth(reads_only=True)
 )
-@paginate(LimitOffsetPagination)
+@paginate
 def party_search(request, payload: SearchIn):
     """Parties with this email or phone (their own or a contact person's), SIREN,
     enterprise number or IBAN (for the roles that see bank details). A POST so that
@@ -167,7 +167,7 @@ def _contact_person_changes(payload: ContactPersonPatch) -> dict:
 @parties_router.get(
     "/{int:party_id}/contact-persons", response={200: list[ContactPersonOut], **ERRORS}
 )
-@paginate(LimitOffsetPagination)
+@paginate
 def contact_person_list(request, party_id: int):
     require(request, Permission.CONTACTS_VIEW)
     party = party_of(request, party_id)
@@ -218,7 +218,7 @@ def contact_person_patch(request, contact_person_id: int, payload: ContactPerson
 
 # Interactions ----------------------------------------------------------------------
 @parties_router.get("/{int:party_id}/interactions", response={200: list[InteractionOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate
 def interaction_list(request, party_id: int):
     """The party's timeline, newest first."""
     require(request, Permission.CONTACTS_VIEW)

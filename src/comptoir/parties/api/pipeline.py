@@ -1,7 +1,7 @@
 """Pipeline stages, opportunities, the board and the funnel."""
 
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from comptoir.api.auth import require
 from comptoir.api.errors import ERRORS
@@ -37,7 +37,7 @@ opportunities_router = Router(tags=["pipeline"])
 
 # Pipeline stages, board and funnel ------------------------------------------------------
 @pipeline_router.get("/stages", response={200: list[StageOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate
 def stage_list(request):
     """The organisation's stages in order (the default set appears with the first
     opportunity or stage created)."""
@@ -90,7 +90,7 @@ def funnel(request):
 
 # Opportunities ----------------------------------------------------------------------
 @opportunities_router.get("", response={200: list[OpportunityOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate
 def opportunity_list(request, filters: Query[OpportunityFilter]):
     require(request, Permission.SALES_VIEW)
     organisation = request.organisation
