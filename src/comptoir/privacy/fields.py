@@ -224,19 +224,25 @@ class EncryptedField(models.BinaryField):
         """The companion index fields: the blind index, then the prefix index if any."""
         return tuple(name for name in (self.blind_index, self.prefix_index) if name)
 
+    def index_of_normal(self, instance, normal: str) -> bytes:
+        """The blind index of a normal form: under the row's organisation's index key."""
+        return blind_index.of_normal(
+            organisation_id=instance.organisation_id, kind=self.normaliser, normal=normal
+        )
+
     def update_index(self, instance) -> None:
         """Compute the companion indexes from the plaintext (NULL when it is empty)."""
         if not self.blind_index:
             return
         value = instance.__dict__.get(self.attname)
         normal = self.normal_form(value, region_of(instance))
-        meta, organisation_id, kind = self.model._meta, instance.organisation_id, self.normaliser
+        meta = self.model._meta
         whole = prefix = None
         if normal is not None:
-            whole = blind_index.of_normal(organisation_id=organisation_id, kind=kind, normal=normal)
+            whole = self.index_of_normal(instance, normal)
             if self.prefix_index:
                 prefix = blind_index.prefix_of_normal(
-                    organisation_id=organisation_id, kind=kind, normal=normal
+                    organisation_id=instance.organisation_id, kind=self.normaliser, normal=normal
                 )
         instance.__dict__[meta.get_field(self.blind_index).attname] = whole
         if self.prefix_index:
@@ -331,10 +337,7 @@ class OperatorSealed:
             operator.open_sealed(sealed, binding=self.binding(instance))
         )
 
-    def index_of(self, instance, value) -> bytes | None:
-        normal = self.normal_form(value, "FR")
-        if normal is None:
-            return None
+    def index_of_normal(self, instance, normal: str) -> bytes:
         return operator.index_of_normal(kind=self.normaliser, normal=normal)
 
     def index_of_raw(self, value) -> bytes | None:
