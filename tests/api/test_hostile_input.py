@@ -200,6 +200,7 @@ def valid_bodies(ids: dict) -> dict:
         ("POST", "/api/tokens"): {"name": "hostile"},
         ("POST", "/api/parties"): {"kind": "company", "company_name": "Hostile"},
         ("POST", "/api/parties/search"): {"email": "nobody@example.org"},
+        ("POST", "/api/contact-persons/search"): {"name": "Moreau"},
         ("POST", "/api/parties/{party_id}/contact-persons"): {"family_name": "Hostile"},
         ("POST", "/api/parties/{party_id}/interactions"): {"kind": "call", "direction": "inbound"},
         ("POST", "/api/pipeline/stages"): {"name": "Hostile", "probability": 20},

@@ -274,3 +274,23 @@ def test_a_party_s_origin_may_still_be_null(world, api_as):
     )
     assert response.status_code == 201, response.json()
     assert response.json()["origin"] == ""
+
+
+@pytest.mark.parametrize("value", [12, 1.5, "12", "1700000000", "lundi", True])
+def test_a_date_time_is_an_iso_string_never_a_number(world, api_as, make_company, value):
+    """pydantic's lax mode reads a number, or a string of digits, as seconds since
+    1970: the document says an ISO 8601 string, and the API holds to it."""
+    party = make_company()
+    path = f"/api/parties/{party.pk}/interactions"
+    body = {"kind": "call", "direction": "inbound"}
+    api = api_as("sales")
+    before = _state()
+    response = api.post(path, json={**body, "occurred_at": value})
+    assert response.status_code == 422, response.json()
+    [error] = response.json()["errors"]
+    assert error["field"] == "occurred_at"
+    assert "ISO 8601" in error["message"]
+    assert _state() == before
+    stored = api.post(path, json={**body, "occurred_at": "2026-12-01T18:19:00Z"})
+    assert stored.status_code == 201, stored.json()
+    assert stored.json()["occurred_at"].startswith("2026-12-01T18:19:00")

@@ -91,6 +91,27 @@ def _amount_type(field: models.DecimalField) -> Any:
     ]
 
 
+def _iso(kind: type[date]) -> Any:
+    """A date or date-time as the document says: an ISO 8601 string. pydantic's
+    lax mode would also read a number, or a string of digits, as seconds since
+    1970 and store a date nobody meant."""
+
+    def parse(value):
+        if value is None or isinstance(value, kind):
+            return value
+        if isinstance(value, str):
+            try:
+                return kind.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        example = "2026-12-03T09:30:00+01:00" if kind is datetime else "2026-12-03"
+        raise PydanticCustomError(
+            "iso_format", "Give an ISO 8601 string, e.g. {example}.", {"example": example}
+        )
+
+    return Annotated[kind, BeforeValidator(parse)]
+
+
 def _choices_type(field: models.Field) -> Any:
     values = [value for value, _label in field.flatchoices]
     if field.blank and "" not in values:
@@ -109,9 +130,9 @@ def _value_type(field: models.Field, mode: Mode) -> Any:
     if isinstance(field, models.BooleanField):
         return bool
     if isinstance(field, models.DateTimeField):
-        return datetime
+        return _iso(datetime) if mode != "out" else datetime
     if isinstance(field, models.DateField | EncryptedDateField):
-        return date
+        return _iso(date) if mode != "out" else date
     if isinstance(field, models.IntegerField):
         if mode == "out":
             return int

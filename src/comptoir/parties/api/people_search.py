@@ -10,7 +10,7 @@ company, contact status and preferred channel as on the contact persons page.
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from comptoir.api.auth import TokenAuth, require
 from comptoir.api.errors import ERRORS
@@ -45,7 +45,7 @@ class PersonSearchIn(Schema):
     response={200: list[ContactPersonOut], **ERRORS},
     auth=TokenAuth(reads_only=True),
 )
-@paginate(LimitOffsetPagination)
+@paginate
 def contact_person_search(request, payload: PersonSearchIn):
     """Contact persons whose family name is ``name`` or starts with it."""
     require(request, Permission.CONTACTS_VIEW)

@@ -33,7 +33,9 @@ class Interaction(EncryptedModel):
     kind = models.CharField(_("kind"), max_length=24, choices=InteractionKind.choices)
     direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices)
     occurred_at = models.DateTimeField(_("date"), default=timezone.now)
-    note = EncryptedTextField(_("note"), blank=True, help_text=declare.SENSITIVE_DATA_WARNING)
+    note = EncryptedTextField(
+        _("note"), max_length=5000, blank=True, help_text=declare.SENSITIVE_DATA_WARNING
+    )
     recorded_by = models.ForeignKey(
         "tenancy.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

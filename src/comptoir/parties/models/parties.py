@@ -91,11 +91,11 @@ class Party(EncryptedModel):
     phone = EncryptedPhoneField(_("phone"), max_length=40, blank=True, blind_index="phone_index")
     phone_index = BlindIndexField(db_index=False)
 
-    billing_street = EncryptedTextField(_("billing address"), blank=True)
+    billing_street = EncryptedTextField(_("billing address"), max_length=500, blank=True)
     billing_postal_code = EncryptedCharField(_("billing postal code"), max_length=20, blank=True)
     billing_city = EncryptedCharField(_("billing city"), max_length=100, blank=True)
     billing_country = models.CharField(_("billing country"), max_length=2, blank=True)
-    delivery_street = EncryptedTextField(_("delivery address"), blank=True)
+    delivery_street = EncryptedTextField(_("delivery address"), max_length=500, blank=True)
     delivery_postal_code = EncryptedCharField(_("delivery postal code"), max_length=20, blank=True)
     delivery_city = EncryptedCharField(_("delivery city"), max_length=100, blank=True)
     delivery_country = models.CharField(_("delivery country"), max_length=2, blank=True)

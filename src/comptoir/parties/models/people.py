@@ -67,7 +67,9 @@ class ContactPerson(EncryptedModel):
     fax_index = BlindIndexField(db_index=False)
     linkedin = EncryptedCharField(_("LinkedIn profile"), max_length=200, blank=True)
     x_profile = EncryptedCharField(_("X profile"), max_length=100, blank=True)
-    notes = EncryptedTextField(_("notes"), blank=True, help_text=declare.SENSITIVE_DATA_WARNING)
+    notes = EncryptedTextField(
+        _("notes"), max_length=5000, blank=True, help_text=declare.SENSITIVE_DATA_WARNING
+    )
 
     contact_status = models.CharField(
         _("contact status"),
