@@ -87,7 +87,33 @@ class DataSubject(TenantModel):
         return self.wrapped_key is None
 
 
-class EncryptedModel(TenantModel):
+class SealedValues:
+    """What every model with sealed fields does, whichever key seals them:
+    saving a sealed field saves its indexes with it, so an ``update_fields``
+    naming only the field never leaves a stale index; and a refresh copies the
+    fresh sealed values as they are (they decrypt when read)."""
+
+    def with_indexes(self, update_fields):
+        from comptoir.privacy.fields import EncryptedField
+
+        update_fields = set(update_fields)
+        for field in self._meta.concrete_fields:
+            named = field.name in update_fields or field.attname in update_fields
+            if isinstance(field, EncryptedField) and named:
+                update_fields.update(field.index_names)
+        return update_fields
+
+    def refresh_from_db(self, *args, **kwargs):
+        from comptoir.privacy.fields import _copy_sealed
+
+        token = _copy_sealed.set(True)
+        try:
+            super().refresh_from_db(*args, **kwargs)
+        finally:
+            _copy_sealed.reset(token)
+
+
+class EncryptedModel(SealedValues, TenantModel):
     """Base of models with encrypted fields (``comptoir.privacy.fields``).
 
     ``row_uuid`` is the row's identity in the associated data of its
@@ -109,13 +135,7 @@ class EncryptedModel(TenantModel):
         # Saving an encrypted field saves its blind index with it, so an
         # ``update_fields`` naming only the field never leaves a stale index.
         if update_fields is not None:
-            from comptoir.privacy.fields import EncryptedField
-
-            update_fields = set(update_fields)
-            for field in self._meta.concrete_fields:
-                named = field.name in update_fields or field.attname in update_fields
-                if isinstance(field, EncryptedField) and named:
-                    update_fields.update(field.index_names)
+            update_fields = self.with_indexes(update_fields)
         # One read of the organisation's current key for all the row's values
         # sealed under it (a company's), not one per value.
         from comptoir.privacy.keys import current_keys_pinned
@@ -123,18 +143,8 @@ class EncryptedModel(TenantModel):
         with current_keys_pinned():
             super().save(*args, update_fields=update_fields, **kwargs)
 
-    def refresh_from_db(self, *args, **kwargs):
-        # Copy the fresh sealed values as they are: they decrypt when read.
-        from comptoir.privacy.fields import _copy_sealed
 
-        token = _copy_sealed.set(True)
-        try:
-            super().refresh_from_db(*args, **kwargs)
-        finally:
-            _copy_sealed.reset(token)
-
-
-class OperatorEncryptedModel(models.Model):
+class OperatorEncryptedModel(SealedValues, models.Model):
     """Base of models outside every organisation whose fields are sealed with
     the operator key (``fields.OperatorSealed``; users' accounts).
 
@@ -150,20 +160,5 @@ class OperatorEncryptedModel(models.Model):
 
     def save(self, *args, update_fields=None, **kwargs):
         if update_fields is not None:
-            from comptoir.privacy.fields import EncryptedField
-
-            update_fields = set(update_fields)
-            for field in self._meta.concrete_fields:
-                named = field.name in update_fields or field.attname in update_fields
-                if isinstance(field, EncryptedField) and field.blind_index and named:
-                    update_fields.add(field.blind_index)
+            update_fields = self.with_indexes(update_fields)
         super().save(*args, update_fields=update_fields, **kwargs)
-
-    def refresh_from_db(self, *args, **kwargs):
-        from comptoir.privacy.fields import _copy_sealed
-
-        token = _copy_sealed.set(True)
-        try:
-            super().refresh_from_db(*args, **kwargs)
-        finally:
-            _copy_sealed.reset(token)

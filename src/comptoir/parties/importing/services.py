@@ -87,6 +87,16 @@ def _digest_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _job_stored(
+    *, organisation: Organisation, data: bytes, user_id: int | None, digest: str, **fields
+) -> ImportJob:
+    """A new job, its file kept in ``default_storage`` under a generated name."""
+    name = default_storage.save(f"{SOURCE_DIR}/{uuid.uuid4().hex}", ContentFile(data))
+    return ImportJob.objects.create(
+        organisation=organisation, created_by_id=user_id, digest=digest, source_name=name, **fields
+    )
+
+
 @transaction.atomic
 def import_job_create(
     *,
@@ -115,12 +125,11 @@ def import_job_create(
     )
     if unfinished is not None:
         return unfinished
-    name = default_storage.save(f"{SOURCE_DIR}/{uuid.uuid4().hex}", ContentFile(data))
-    return ImportJob.objects.create(
+    return _job_stored(
         organisation=organisation,
-        created_by_id=user_id,
+        data=data,
+        user_id=user_id,
         digest=file_digest,
-        source_name=name,
         mapping=mapping,
         file_format=source.format,
         batch_size=batch_size,
@@ -149,12 +158,11 @@ def import_job_upload(
     )
     if waiting is not None:
         return waiting
-    name = default_storage.save(f"{SOURCE_DIR}/{uuid.uuid4().hex}", ContentFile(data))
-    return ImportJob.objects.create(
+    return _job_stored(
         organisation=organisation,
-        created_by_id=user_id,
+        data=data,
+        user_id=user_id,
         digest=file_digest,
-        source_name=name,
         file_format=headers.format,
         status=ImportStatus.MAPPING,
     )
