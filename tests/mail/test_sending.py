@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from comptoir.core.mailabout import mail_about
-from comptoir.mail import services, tasks
+from comptoir.mail import services, tasks, transport
 from comptoir.mail.models import ErrorKind, Message, MessageState
 
 
@@ -97,7 +97,7 @@ def test_retries_back_off_then_give_up_and_a_person_may_retry(smtp, immediate_ta
             moment = outcome.retry_at
     message.refresh_from_db()
     assert message.state == MessageState.FAILED and message.attempts == services.MAX_ATTEMPTS
-    assert delays == sorted(delays) and delays[0] == services.FIRST_RETRY
+    assert delays == sorted(delays) and delays[0] == transport.FIRST_RETRY
     assert services.message_send(message_id=message.pk).state == MessageState.FAILED
 
     smtp.start()

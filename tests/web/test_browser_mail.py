@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from comptoir.mail.models import Message, MessageState
 from comptoir.tenancy.roles import Role
 from tests.conftest import enrol_totp
-from tests.mail.conftest import SmtpServer, free_port, outbox_settings
+from tests.smtp import SmtpServer, free_port, outbox_settings
 from tests.web.conftest import login, screenshot
 
 pytestmark = pytest.mark.browser

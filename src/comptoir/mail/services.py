@@ -19,38 +19,24 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
 from django.utils import timezone
 
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor, audit_record
 from comptoir.core.mailabout import MailAbout
+from comptoir.mail import transport
 from comptoir.mail.models import ErrorKind, Message, MessageState
 from comptoir.privacy import retention
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-FIRST_RETRY = timedelta(minutes=1)  # then doubling: 1, 2, 4 ... 64 minutes
-LONGEST_WAIT = timedelta(hours=6)
 # A row still ``sending`` this long after its attempt began was interrupted.
 STUCK_AFTER = timedelta(minutes=15)
 OBJECT_TYPE = Message._meta.label_lower
 ENCRYPTED_FIELDS = ["sender", "recipients", "subject", "body", "parts"]
-
-
-def transport_path() -> str:
-    """The Django mail backend messages are sent through; "" keeps them in the outbox."""
-    path = settings.MAIL_TRANSPORT
-    if path and path == settings.EMAIL_BACKEND:
-        raise ImproperlyConfigured("COMPTOIR_EMAIL_BACKEND must not be the outbox itself")
-    return path
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """How long after its ``attempts``-th failed attempt a message is tried again."""
-    return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_WAIT)
 
 
 def _journal(message: Message, action: str, fields: list[str], actor: Actor | None = None):
@@ -92,7 +78,7 @@ def messages_queue(*, messages, about: MailAbout) -> list[Message]:
     With a mail server configured they are queued (the caller enqueues their
     sending once the transaction commits); without one they are kept locally.
     """
-    state = MessageState.QUEUED if transport_path() else MessageState.LOCAL
+    state = MessageState.QUEUED if transport.transport_path() else MessageState.LOCAL
     now = timezone.now()
     stored = []
     for email in messages:
@@ -124,44 +110,6 @@ def messages_queue(*, messages, about: MailAbout) -> list[Message]:
 
 
 # --- Sending -------------------------------------------------------------------
-def email_of(message: Message) -> EmailMultiAlternatives:
-    """The Django message a row holds, as it was given to the outbox."""
-    lists = message.recipient_lists
-    parts = json.loads(message.parts) if message.parts else {}
-    email = EmailMultiAlternatives(
-        subject=message.subject,
-        body=message.body,
-        from_email=message.sender,
-        to=lists.get("to", []),
-        cc=lists.get("cc", []),
-        bcc=lists.get("bcc", []),
-        reply_to=lists.get("reply_to", []),
-        headers=parts.get("headers", {}),
-    )
-    for content, mimetype in parts.get("alternatives", []):
-        email.attach_alternative(content, mimetype)
-    for filename, content, mimetype in parts.get("attachments", []):
-        email.attach(filename or None, base64.b64decode(content), mimetype)
-    return email
-
-
-def error_kind(exc: BaseException) -> tuple[str, bool]:
-    """(kind, permanent) of a sending error: a fixed code, never the server's words."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return ErrorKind.RECIPIENTS_REFUSED, True
-    if isinstance(exc, smtplib.SMTPSenderRefused):
-        return ErrorKind.SENDER_REFUSED, exc.smtp_code >= 500
-    if isinstance(exc, smtplib.SMTPAuthenticationError):
-        return ErrorKind.AUTHENTICATION, False
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return ErrorKind.SMTP, exc.smtp_code >= 500
-    if isinstance(exc, smtplib.SMTPServerDisconnected | OSError):
-        return ErrorKind.CONNECTION, False
-    if isinstance(exc, smtplib.SMTPException):
-        return ErrorKind.SMTP, False
-    return ErrorKind.OTHER, False
-
-
 @dataclass(frozen=True)
 class SendOutcome:
     state: str | None  # the row's state afterwards (None: no such row)
@@ -195,14 +143,14 @@ def message_send(*, message_id: int, now: datetime | None = None) -> SendOutcome
         return SendOutcome(message.state, retry_at=message.next_attempt_at)
     kind, permanent = "", False
     try:
-        path = transport_path()
+        path = transport.transport_path()
         if not path:
             raise ImproperlyConfigured("no mail server is configured")
         with get_connection(path, fail_silently=False) as connection:
-            if connection.send_messages([email_of(message)]) != 1:
+            if connection.send_messages([transport.email_of(message)]) != 1:
                 raise smtplib.SMTPException("the message was not accepted")
     except Exception as exc:  # every failure is recorded; none breaks the worker
-        kind, permanent = error_kind(exc)
+        kind, permanent = transport.error_kind(exc)
         logger.warning("mail message %s not sent: %s", message.pk, kind)
     return _record(message.pk, now, kind, permanent)
 
@@ -219,7 +167,7 @@ def _record(message_id: int, now: datetime, kind: str, permanent: bool) -> SendO
         message.next_attempt_at = None
     else:
         message.state = MessageState.QUEUED
-        message.next_attempt_at = now + retry_delay(message.attempts)
+        message.next_attempt_at = now + transport.retry_delay(message.attempts)
     message.save(update_fields=["state", "last_error", "sent_at", "finished_at", "next_attempt_at"])
     _journal(message, Action.UPDATE, ["state"])
     return SendOutcome(message.state, sent_now=not kind, retry_at=message.next_attempt_at)
@@ -252,7 +200,7 @@ def message_retry(*, actor: Actor, message: Message) -> Message:
     locked = Message.across_organisations.select_for_update().get(pk=message.pk)
     if locked.state != MessageState.FAILED:
         return locked
-    if not transport_path():
+    if not transport.transport_path():
         raise ImproperlyConfigured("no mail server is configured")
     locked.state, locked.next_attempt_at, locked.finished_at = MessageState.QUEUED, None, None
     locked.save(update_fields=["state", "next_attempt_at", "finished_at"])

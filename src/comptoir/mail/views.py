@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from comptoir.audit.models import Action
 from comptoir.audit.services import audit_record
 from comptoir.core.http import request_actor
-from comptoir.mail import selectors, services, tasks
+from comptoir.mail import selectors, services, tasks, transport
 from comptoir.mail.models import Message, MessageState
 
 PAGE_SIZE = 50
@@ -49,7 +49,7 @@ def outbox(request):
             "page": page,
             "state": state,
             "states": MessageState.choices,
-            "mail_server": bool(services.transport_path()),
+            "mail_server": bool(transport.transport_path()),
         },
     )
 
