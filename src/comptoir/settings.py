@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "comptoir.privacy",
     "comptoir.mail",
     "comptoir.parties",
+    "comptoir.sales",
+    "comptoir.invoicing",
     "comptoir.ops",
     "comptoir.web",
 ]

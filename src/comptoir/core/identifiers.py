@@ -11,7 +11,7 @@ importer all show these messages.
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from schwifty import BIC
+from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum.be import vat as be_vat
 from stdnum.exceptions import InvalidChecksum
@@ -97,3 +97,12 @@ def validate_bic(value: str) -> None:
         raise ValidationError(
             _("Enter a valid BIC (8 or 11 letters and digits)."), code="invalid"
         ) from exc
+
+
+def validate_iban(value: str) -> None:
+    """An IBAN (checked by schwifty: country, length, check digits). The
+    message never quotes the value."""
+    try:
+        IBAN(value)
+    except SchwiftyException as exc:
+        raise ValidationError(_("Enter a valid IBAN."), code="invalid") from exc

@@ -1,0 +1,118 @@
+"""Invoices, down-payment invoices and credit notes.
+
+A draft has no number and may change. Issuing (``invoicing.services``) gives
+it the next number of its series, freezes what it prints, and chains it to
+the previous issued document of its series; after that no service, route or
+form changes it, and corrections are credit notes.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.privacy import retention
+from comptoir.sales.models.base import DocumentLine, SalesDocument
+
+
+class InvoiceKind(models.TextChoices):
+    INVOICE = "invoice", _("Invoice")
+    DOWN_PAYMENT = "down_payment", _("Down-payment invoice")
+    CREDIT_NOTE = "credit_note", _("Credit note")
+
+
+class InvoiceStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ISSUED = "issued", _("Issued")
+
+
+class Invoice(SalesDocument):
+    kind = models.CharField(
+        _("kind"),
+        max_length=12,
+        choices=InvoiceKind.choices,
+        default=InvoiceKind.INVOICE,
+        editable=False,
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=InvoiceStatus.choices,
+        default=InvoiceStatus.DRAFT,
+        editable=False,
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    delivery_date = models.DateField(_("date of supply"), null=True, blank=True)
+    order = models.ForeignKey(
+        "sales.Order",
+        verbose_name=_("order"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        editable=False,
+    )
+    credited = models.ForeignKey(
+        "self",
+        verbose_name=_("invoice credited"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+        editable=False,
+    )
+    deducted_on = models.ForeignKey(
+        "self",
+        verbose_name=_("deducted on the final invoice"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="down_payments",
+        editable=False,
+    )
+
+    class Meta(SalesDocument.Meta):
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        indexes = [
+            models.Index(fields=["organisation", "status", "kind"], name="invoice_status_kind"),
+            models.Index(fields=["organisation", "party"], name="invoice_party"),
+        ]
+
+    class Privacy:
+        subject = "party__data_subject"
+        retention = retention.ACCOUNTING
+        fields = SalesDocument.PRIVACY_FIELDS
+        not_personal = [
+            *SalesDocument.NOT_PERSONAL,
+            "kind",
+            "status",
+            "due_date",
+            "delivery_date",
+            "order",
+            "credited",
+            "deducted_on",
+        ]
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == InvoiceStatus.ISSUED
+
+
+class InvoiceLine(DocumentLine):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(
+        "sales.OrderLine",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoice_lines",
+        editable=False,
+    )
+
+    class Meta(DocumentLine.Meta):
+        verbose_name = _("invoice line")
+
+    class Privacy:
+        subject = "invoice__party__data_subject"
+        retention = retention.ACCOUNTING
+        fields: dict = {}
+        not_personal = [*DocumentLine.NOT_PERSONAL, "order_line"]
