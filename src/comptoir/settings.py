@@ -208,6 +208,12 @@ NINJA_PAGINATION_CLASS = "comptoir.api.pagination.Pagination"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# The official e-invoice rules (EN 16931, Factur-X, Peppol BIS 3.0, French CTC),
+# shipped with Comptoir; point elsewhere to use a newer release.
+EINVOICE_RULES = env_str(
+    "COMPTOIR_EINVOICE_RULES", str(BASE_DIR / "invoicing" / "einvoice" / "rules")
+)
 USE_I18N = True
 # Day first and a 24-hour clock in every language (Django's English is US-style).
 FORMAT_MODULE_PATH = ["comptoir.formats"]

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.privacy import retention
-from comptoir.sales.models.base import DocumentLine, SalesDocument
+from comptoir.sales.models.base import AMOUNT, DocumentLine, SalesDocument
 
 
 class InvoiceKind(models.TextChoices):
@@ -68,6 +68,12 @@ class Invoice(SalesDocument):
         related_name="down_payments",
         editable=False,
     )
+    # The issued totals (EN 16931 BT-109, BT-110, BT-112, BT-115), set once at
+    # issue from the frozen document, for lists, balances and the dashboard.
+    total_excl_vat = models.DecimalField(_("total excl. VAT"), editable=False, **AMOUNT)
+    total_vat = models.DecimalField(_("VAT"), editable=False, **AMOUNT)
+    total_incl_vat = models.DecimalField(_("total incl. VAT"), editable=False, **AMOUNT)
+    payable = models.DecimalField(_("amount due"), editable=False, **AMOUNT)
 
     class Meta(SalesDocument.Meta):
         verbose_name = _("invoice")
@@ -90,6 +96,10 @@ class Invoice(SalesDocument):
             "order",
             "credited",
             "deducted_on",
+            "total_excl_vat",
+            "total_vat",
+            "total_incl_vat",
+            "payable",
         ]
 
     @property
