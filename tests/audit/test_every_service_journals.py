@@ -68,15 +68,6 @@ NOT_JOURNALLED = {
     "comptoir.audit.services.audit_record": "the journal itself: what every other one calls",
     "comptoir.parties.services.pipeline.money": "parses an amount; changes nothing",
     "comptoir.parties.services.pipeline.default_stages": "lists stage names; changes nothing",
-    "comptoir.parties.services.common.check_names": "a check of the parties services",
-    "comptoir.parties.services.common.validate": "a check of the parties services",
-    "comptoir.parties.services.common.raise_if": "a check of the parties services",
-    "comptoir.parties.services.common.audit": (
-        "the parties services' journal write: exercised through each of them below"
-    ),
-    "comptoir.parties.services.common.update_locked": (
-        "the parties services' update: exercised through each update service below"
-    ),
     "comptoir.parties.importing.services.import_job_headers": "reads a file's headers",
     "comptoir.parties.importing.services.report_csv": (
         "builds the rejected-rows report in memory; import_job_run stores it, and its "

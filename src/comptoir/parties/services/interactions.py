@@ -6,9 +6,9 @@ from django.db import transaction
 
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor
+from comptoir.audit.writes import audit, validate
 from comptoir.core.changes import filled
 from comptoir.parties.models import ContactPerson, Interaction, Party
-from comptoir.parties.services.common import audit, validate
 from comptoir.tenancy.models import Membership
 
 

@@ -17,18 +17,18 @@ from django.utils.translation import gettext as _
 
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor
-from comptoir.core.changes import filled
-from comptoir.core.modelfields import editable_fields
-from comptoir.parties import rules, selectors
-from comptoir.parties.models import ContactPerson, Party, PartyKind
-from comptoir.parties.models.people import EMAIL_FIELDS, PHONE_FIELDS
-from comptoir.parties.services.common import (
+from comptoir.audit.writes import (
     audit,
     check_names,
     raise_if,
     update_locked,
     validate,
 )
+from comptoir.core.changes import filled
+from comptoir.core.modelfields import editable_fields
+from comptoir.parties import rules, selectors
+from comptoir.parties.models import ContactPerson, Party, PartyKind
+from comptoir.parties.models.people import EMAIL_FIELDS, PHONE_FIELDS
 from comptoir.privacy.keys import subject_create
 from comptoir.tenancy.models import Organisation
 

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor, audit_record
-from comptoir.core.modelfields import editable_fields, parse_decimal
-from comptoir.parties.models import Opportunity, Party, PipelineStage
-from comptoir.parties.services.common import (
+from comptoir.audit.writes import (
     audit,
     update_locked,
     validate,
 )
+from comptoir.core.modelfields import editable_fields, parse_decimal
+from comptoir.parties.models import Opportunity, Party, PipelineStage
 from comptoir.tenancy.models import Membership, Organisation
 
 # What a creation or an update may set: the models' editable fields (an

@@ -1,4 +1,6 @@
-"""What the services of the parties app share: validation, change sets, audit."""
+"""How a service writes a tenant row and journals it, the one way every app does:
+validation with errors keyed by field, locked updates of what changed, one audit
+record per change (field names, never values)."""
 
 from collections.abc import Callable, Iterable
 from typing import Any
