@@ -9,5 +9,7 @@ urlpatterns = [
     path("mail/", include("comptoir.mail.urls")),
     path("parties/import/", include("comptoir.parties.importing.urls")),
     path("parties/", include("comptoir.parties.urls")),
+    path("sales/", include("comptoir.sales.urls")),
+    path("invoicing/", include("comptoir.invoicing.urls")),
     path("", include("comptoir.web.urls")),
 ]
