@@ -12,6 +12,7 @@ from django.db.models import Sum
 
 from comptoir.core import documents
 from comptoir.core.documents import Document, Kind, Reference
+from comptoir.core.totals import compute
 from comptoir.invoicing import mentions
 from comptoir.invoicing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
 from comptoir.invoicing.models.issued import IssuedDocument
@@ -131,6 +132,37 @@ def down_payments_of(
     if issued_only:
         rows = rows.filter(status=InvoiceStatus.ISSUED)
     return rows.order_by("issue_date", "pk")
+
+
+def source_document(*, order: Order | None = None, quote=None) -> Document:
+    """The order (or quote) as printed: its totals are what down payments share."""
+    source = order or quote
+    return printing.document_of(source, Kind.ORDER if order else Kind.QUOTE)
+
+
+def _draft_total(invoice: Invoice) -> Decimal:
+    lines = printing.lines(invoice.lines.all())
+    return compute(lines).tax_exclusive
+
+
+def down_payment_room(
+    *, order: Order | None, quote=None, exclude: Invoice | None = None
+) -> Decimal:
+    """What remains of the order's total excl. VAT for more down payments."""
+    total = source_document(order=order, quote=quote).totals.tax_exclusive
+    payments = down_payments_of(order=order, quote=quote)
+    if exclude is not None:
+        payments = payments.exclude(pk=exclude.pk)
+    taken = Decimal("0.00")
+    for payment in payments:
+        if payment.is_issued:
+            credited = payment.credit_notes.filter(status=InvoiceStatus.ISSUED).aggregate(
+                total=Sum("total_excl_vat")
+            )["total"]
+            taken += payment.total_excl_vat - (credited or Decimal("0.00"))
+        else:
+            taken += _draft_total(payment)
+    return total - taken
 
 
 KIND_OF = {
