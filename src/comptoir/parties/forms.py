@@ -171,6 +171,7 @@ ADDRESS_FIELDS = (
     "delivery_postal_code",
     "delivery_city",
     "delivery_country",
+    "einvoice_address",
 )
 COMPANY_FIELDS = (
     "company_name",
@@ -207,7 +208,7 @@ def _party_fields(names: tuple[str, ...]) -> dict[str, forms.Field]:
         fields["sales_rep"].empty_label = "—"
     if "email" in fields:
         fields["email"].widget.attrs["autocomplete"] = "off"
-    for name in BANK_FIELDS:
+    for name in (*BANK_FIELDS, "einvoice_address"):
         if name in fields:
             fields[name].widget.attrs.update(autocomplete="off", spellcheck="false")
     return fields
