@@ -374,3 +374,20 @@ def test_the_new_pages_have_a_title_and_label_every_field(world, ui_as, opportun
         "opportunity": opportunity_edit(opportunity),
     }[path]
     assert_titled_and_labelled(ui_as("sales").get(url))
+
+
+def test_the_pipeline_lives_under_sales_and_the_old_addresses_follow_it(ui_as, opportunity):
+    ui = ui_as("sales")
+    for old, new in (
+        ("/parties/pipeline/", "/sales/pipeline/"),
+        ("/parties/pipeline/stages/", "/sales/pipeline/stages/"),
+    ):
+        moved = ui.get(old)
+        assert (moved.status_code, moved["Location"]) == (301, new)
+    board = ui.get("/sales/pipeline/").content.decode()
+    assert f'id="opportunity-{opportunity.pk}"' in board
+    # The navigation marks the pipeline as the current page, not the parties.
+    assert 'href="/sales/pipeline/" aria-current="page"' in board
+    assert 'href="/parties/" aria-current="page"' not in board
+    edit = ui.get(opportunity_edit(opportunity)).content.decode()
+    assert 'href="/sales/pipeline/" aria-current="page"' in edit
