@@ -151,3 +151,40 @@ def test_support_sees_contacts_but_no_pipeline(page: Page, site, world):
     page.locator("header nav a[href='/parties/']").click()
     expect(page.locator("#new-company")).to_have_count(0)
     screenshot(page, "parties-support")
+
+
+def test_a_company_gets_its_e_invoicing_address_and_its_page_shows_its_opportunities(
+    page: Page, site, world
+):
+    """The e-invoicing address on the company form (refused with a typo, beside its
+    field), then on the party page next to the opportunities the sales app lists."""
+    actor = Actor.user(world.member("sales").pk)
+    company = services.party_create(
+        actor=actor,
+        organisation=world.org_a,
+        kind=PartyKind.COMPANY,
+        company_name=fr.company(),
+        siren=fake_siren(fr),
+    )
+    opportunity = sales_services.opportunity_create(
+        actor=actor, party=company, title=f"Rayonnages {fr.word()}", amount="4321.99"
+    )
+
+    login(page, site, world.member("sales").email)
+    page.goto(f"{site}/parties/{company.pk}/edit/")
+    assert unlabelled_fields(page) == []
+    page.locator("#id_einvoice_address").fill("0225:123")
+    page.locator("#save").click()
+    expect(page.locator("#id_einvoice_address ~ .errorlist")).to_be_visible()
+    screenshot(page, "party-einvoice-address-error")
+    page.locator("#id_einvoice_address").fill(f"0225:{company.siren[:3]} {company.siren[3:]}")
+    page.locator("#save").click()
+    expect(page).to_have_url(f"{site}/parties/{company.pk}/")
+    expect(page.locator("#einvoice-address")).to_have_text(f"0225:{company.siren}")
+    expect(page.locator(f"#opportunity-{opportunity.pk}")).to_have_text(opportunity.title)
+    screenshot(page, "party-einvoice-address")
+    page.locator(f"a[href='/sales/pipeline/opportunities/{opportunity.pk}/edit/']").click()
+    expect(page).to_have_url(f"{site}/sales/pipeline/opportunities/{opportunity.pk}/edit/")
+    expect(page.locator("header nav a[href='/sales/pipeline/']")).to_have_attribute(
+        "aria-current", "page"
+    )
