@@ -70,6 +70,15 @@ def test_a_bad_address_is_refused_with_its_reason(given, code):
     assert not value or value not in " ".join(caught.value.messages)
 
 
+def test_a_stored_address_splits_into_scheme_and_identifier_for_the_e_invoice():
+    assert rules.einvoice_parts(rules.einvoice_address("0208:0403.170.701")) == (
+        "0208",
+        "0403170701",
+    )
+    assert rules.einvoice_parts("EM:factures@exemple.fr") == ("EM", "factures@exemple.fr")
+    assert rules.einvoice_parts("") == ("", "")
+
+
 def test_every_scheme_of_the_list_is_known():
     assert {"0002", "0009", "0088", "0208", "0225", "9901", "9959", "EM"} <= rules.EINVOICE_SCHEMES
     assert not {"9900", "9960", "0000"} & rules.EINVOICE_SCHEMES

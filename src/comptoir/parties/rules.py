@@ -115,6 +115,13 @@ def einvoice_address(value: str) -> str:
     return f"{scheme}:{rest}"
 
 
+def einvoice_parts(address: str) -> tuple[str, str]:
+    """A stored e-invoicing address as the e-invoice writes it (BT-49 and its scheme
+    identifier): ``("0208", "0403170701")``; ``("", "")`` when the party has none."""
+    scheme, _colon, identifier = address.partition(":")
+    return (scheme, identifier) if identifier else ("", "")
+
+
 def party_tidy(values: Values) -> None:
     """What a party's values become before any check: identifiers and bank details
     compact and upper-case (an IBAN is kept in its electronic form), the name and
