@@ -66,8 +66,6 @@ NOT_JOURNALLED = {
     "comptoir.audit.services.checkpoint_mac": "computes a MAC; changes nothing",
     "comptoir.audit.services.audit_verify": "reads the chains; changes nothing",
     "comptoir.audit.services.audit_record": "the journal itself: what every other one calls",
-    "comptoir.parties.services.pipeline.money": "parses an amount; changes nothing",
-    "comptoir.parties.services.pipeline.default_stages": "lists stage names; changes nothing",
     "comptoir.parties.importing.services.import_job_headers": "reads a file's headers",
     "comptoir.parties.importing.services.report_csv": (
         "builds the rejected-rows report in memory; import_job_run stores it, and its "
@@ -248,9 +246,9 @@ def _interaction_record(world, actor):
     )
 
 
-@exercises("comptoir.parties.services.pipeline.opportunity_create")
+@exercises("comptoir.sales.services.pipeline.opportunity_create")
 def _opportunity_create(world, actor):
-    from comptoir.parties import services
+    from comptoir.sales import services
 
     party = _company(world, actor)
     services.pipeline_stages_ensure(actor=actor, organisation=world.org_a)
@@ -259,34 +257,34 @@ def _opportunity_create(world, actor):
         lambda: services.opportunity_create(
             actor=actor, party=party, title=title, amount="1234.56"
         ),
-        [Event(Action.CREATE, "parties.opportunity", frozenset({"party", "title", "amount"}))],
+        [Event(Action.CREATE, "sales.opportunity", frozenset({"party", "title", "amount"}))],
         [title, "1234.56"],
     )
 
 
 def _opportunity(world, actor):
-    from comptoir.parties import services
+    from comptoir.sales import services
 
     return services.opportunity_create(
         actor=actor, party=_company(world, actor), title="Devis", amount="10.00"
     )
 
 
-@exercises("comptoir.parties.services.pipeline.opportunity_update")
+@exercises("comptoir.sales.services.pipeline.opportunity_update")
 def _opportunity_update(world, actor):
-    from comptoir.parties import services
+    from comptoir.sales import services
 
     opportunity = _opportunity(world, actor)
     return Case(
         lambda: services.opportunity_update(actor=actor, opportunity=opportunity, amount="987.65"),
-        [Event(Action.UPDATE, "parties.opportunity", frozenset({"amount"}), exact=True)],
+        [Event(Action.UPDATE, "sales.opportunity", frozenset({"amount"}), exact=True)],
         ["987.65"],
     )
 
 
-@exercises("comptoir.parties.services.pipeline.opportunity_move")
+@exercises("comptoir.sales.services.pipeline.opportunity_move")
 def _opportunity_move(world, actor):
-    from comptoir.parties import selectors, services
+    from comptoir.sales import selectors, services
 
     opportunity = _opportunity(world, actor)
     stage = selectors.pipeline_stage_list(organisation=world.org_a).exclude(
@@ -294,41 +292,41 @@ def _opportunity_move(world, actor):
     )[0]
     return Case(
         lambda: services.opportunity_move(actor=actor, opportunity=opportunity, stage=stage),
-        [Event(Action.UPDATE, "parties.opportunity", frozenset({"stage"}))],
+        [Event(Action.UPDATE, "sales.opportunity", frozenset({"stage"}))],
     )
 
 
-@exercises("comptoir.parties.services.pipeline.pipeline_stages_ensure")
+@exercises("comptoir.sales.services.pipeline.pipeline_stages_ensure")
 def _pipeline_stages_ensure(world, actor):
-    from comptoir.parties import services
+    from comptoir.sales import services
 
     return Case(
         lambda: services.pipeline_stages_ensure(actor=actor, organisation=world.org_a),
-        [Event(Action.CREATE, "parties.pipelinestage", frozenset({"name", "probability"}))],
+        [Event(Action.CREATE, "sales.pipelinestage", frozenset({"name", "probability"}))],
     )
 
 
-@exercises("comptoir.parties.services.pipeline.pipeline_stage_create")
+@exercises("comptoir.sales.services.pipeline.pipeline_stage_create")
 def _pipeline_stage_create(world, actor):
-    from comptoir.parties import services
+    from comptoir.sales import services
 
     services.pipeline_stages_ensure(actor=actor, organisation=world.org_a)
     return Case(
         lambda: services.pipeline_stage_create(
             actor=actor, organisation=world.org_a, name="Relance", probability=15
         ),
-        [Event(Action.CREATE, "parties.pipelinestage", frozenset({"name", "probability"}))],
+        [Event(Action.CREATE, "sales.pipelinestage", frozenset({"name", "probability"}))],
     )
 
 
-@exercises("comptoir.parties.services.pipeline.pipeline_stage_update")
+@exercises("comptoir.sales.services.pipeline.pipeline_stage_update")
 def _pipeline_stage_update(world, actor):
-    from comptoir.parties import services
+    from comptoir.sales import services
 
     stage = services.pipeline_stages_ensure(actor=actor, organisation=world.org_a)[0]
     return Case(
         lambda: services.pipeline_stage_update(actor=actor, stage=stage, probability=7),
-        [Event(Action.UPDATE, "parties.pipelinestage", frozenset({"probability"}), exact=True)],
+        [Event(Action.UPDATE, "sales.pipelinestage", frozenset({"probability"}), exact=True)],
     )
 
 
