@@ -62,6 +62,7 @@ from comptoir.invoicing.einvoice.common import (
     billing_framework,
     endpoint,
     legal_id,
+    out_of_scope,
     plain,
     price,
     seller_description,
@@ -109,7 +110,7 @@ def _address(parent, address: Address, country: str) -> None:
     _ram(postal, "CountryID", address.country or country)
 
 
-def _party(parent, tag: str, party: Party, *, seller: bool) -> None:
+def _party(parent, tag: str, party: Party, *, seller: bool, states_vat: bool) -> None:
     node = _ram(parent, tag)
     if party.siret:
         _ram(node, "GlobalID", party.siret, schemeID="0009")
@@ -128,9 +129,9 @@ def _party(parent, tag: str, party: Party, *, seller: bool) -> None:
     scheme, identifier = endpoint(party)
     if scheme:
         _ram(_ram(node, "URIUniversalCommunication"), "URIID", identifier, schemeID=scheme)
-    if party.vat_number:
+    if party.vat_number and states_vat:
         _ram(_ram(node, "SpecifiedTaxRegistration"), "ID", party.vat_number, schemeID="VA")
-    elif seller and tax_registration(party):
+    elif seller and states_vat and tax_registration(party):
         _ram(_ram(node, "SpecifiedTaxRegistration"), "ID", tax_registration(party), schemeID="FC")
 
 
@@ -184,9 +185,10 @@ def _lines(transaction, document: Document, totals) -> None:
         _ram(summation, "LineTotalAmount", amount(amounts.net))
 
 
-def _needs_delivery(document: Document) -> bool:
-    # BR-IC-11 / BR-IC-12: an intra-EU supply states its date and destination.
-    return any(s.category == VatCategory.INTRA_EU for s in document.totals.vat)
+def _intra_eu(totals) -> bool:
+    # BR-IC-11 / BR-IC-12: an intra-EU supply states its date and destination
+    # (the buyer's address and the issue date when the document gives none).
+    return any(s.category == VatCategory.INTRA_EU for s in totals.vat)
 
 
 def build(document: Document) -> bytes:
@@ -213,23 +215,24 @@ def build(document: Document) -> bytes:
     _lines(transaction, document, totals)
 
     agreement = _ram(transaction, "ApplicableHeaderTradeAgreement")
+    states_vat = not out_of_scope(totals)
     if document.buyer_reference:
         _ram(agreement, "BuyerReference", document.buyer_reference)
-    _party(agreement, "SellerTradeParty", document.seller, seller=True)
-    _party(agreement, "BuyerTradeParty", document.buyer, seller=False)
+    _party(agreement, "SellerTradeParty", document.seller, seller=True, states_vat=states_vat)
+    _party(agreement, "BuyerTradeParty", document.buyer, seller=False, states_vat=states_vat)
     if document.purchase_order:
         _ram(_ram(agreement, "BuyerOrderReferencedDocument"), "IssuerAssignedID",
              document.purchase_order)  # fmt: skip
 
     delivery = _ram(transaction, "ApplicableHeaderTradeDelivery")
     ship_to = document.delivery_address
-    if ship_to is None and _needs_delivery(document):
+    if ship_to is None and _intra_eu(totals):
         ship_to = document.buyer.address
     if ship_to is not None:
         party = _ram(delivery, "ShipToTradeParty")
         _address(party, ship_to, document.buyer.country)
     supply_date = document.delivery_date
-    if supply_date is None and _needs_delivery(document):
+    if supply_date is None and _intra_eu(totals):
         supply_date = document.issue_date
     if supply_date is not None:
         _date(_ram(delivery, "ActualDeliverySupplyChainEvent"), "OccurrenceDateTime", supply_date)

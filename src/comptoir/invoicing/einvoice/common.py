@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from comptoir.core.documents import Document, Kind, Operation, Party
 from comptoir.core.money import to_cents
+from comptoir.core.vat import VatCategory
 from comptoir.invoicing.einvoice import addresses
 
 
@@ -50,6 +51,12 @@ def legal_id(party: Party) -> tuple[str, str]:
     if party.enterprise_number:
         return addresses.BELGIAN_ENTERPRISE, addresses.be_enterprise_digits(party.enterprise_number)
     return "", ""
+
+
+def out_of_scope(totals) -> bool:
+    """Everything outside the scope of VAT (category O): then no VAT number
+    is stated, the seller's nor the buyer's (BR-O-02)."""
+    return bool(totals.vat) and all(s.category == VatCategory.OUT_OF_SCOPE for s in totals.vat)
 
 
 def tax_registration(party: Party) -> str:

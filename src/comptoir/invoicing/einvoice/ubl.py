@@ -25,6 +25,7 @@ from comptoir.invoicing.einvoice.common import (
     amount,
     endpoint,
     legal_id,
+    out_of_scope,
     plain,
     price,
     seller_description,
@@ -84,7 +85,7 @@ def peppol_endpoint(party: Party, role: str) -> tuple[str, str]:
     return scheme, identifier
 
 
-def _party(parent, tag: str, party: Party, *, seller: bool) -> None:
+def _party(parent, tag: str, party: Party, *, seller: bool, states_vat: bool) -> None:
     node = _cac(_cac(parent, tag), "Party")
     scheme, identifier = peppol_endpoint(party, "seller" if seller else "buyer")
     _cbc(node, "EndpointID", identifier, schemeID=scheme)
@@ -92,11 +93,11 @@ def _party(parent, tag: str, party: Party, *, seller: bool) -> None:
         _cbc(_cac(node, "PartyIdentification"), "ID", party.siret, schemeID="0009")
     _cbc(_cac(node, "PartyName"), "Name", party.name)
     _address(node, "PostalAddress", party.address, party.country)
-    if party.vat_number:
+    if party.vat_number and states_vat:
         tax_scheme = _cac(node, "PartyTaxScheme")
         _cbc(tax_scheme, "CompanyID", party.vat_number)
         _cbc(_cac(tax_scheme, "TaxScheme"), "ID", "VAT")
-    elif seller and tax_registration(party):
+    elif seller and states_vat and tax_registration(party):
         tax_scheme = _cac(node, "PartyTaxScheme")
         _cbc(tax_scheme, "CompanyID", tax_registration(party))
         _cbc(_cac(tax_scheme, "TaxScheme"), "ID", "TAX")
@@ -180,8 +181,9 @@ def build(document: Document) -> bytes:
         if reference.issue_date:
             _cbc(invoice, "IssueDate", _iso(reference.issue_date))
 
-    _party(root, "AccountingSupplierParty", document.seller, seller=True)
-    _party(root, "AccountingCustomerParty", document.buyer, seller=False)
+    states_vat = not out_of_scope(totals)
+    _party(root, "AccountingSupplierParty", document.seller, seller=True, states_vat=states_vat)
+    _party(root, "AccountingCustomerParty", document.buyer, seller=False, states_vat=states_vat)
 
     intra_eu = any(s.category == VatCategory.INTRA_EU for s in totals.vat)
     ship_to = document.delivery_address or (document.buyer.address if intra_eu else None)
