@@ -382,6 +382,13 @@ def test_a_french_invoice_without_its_mandatory_notes_is_caught():
     assert ids == {"BR-FR-05_BT-22_AAB"}
 
 
+def test_a_number_with_a_dot_is_refused_by_the_french_rules():
+    # BR-FR-02: numbers hold A-Z a-z 0-9 + - _ / only (sales' number patterns
+    # also allow "." today: a pattern with one gives numbers the CTC refuses).
+    doc = dataclasses.replace(several_rates(), number="F.2026.00042")
+    assert {rule_id for _, rule_id, _ in _fatal(cii.build(doc))} == {"BR-FR-02_BT-1"}
+
+
 # --- any lines ----------------------------------------------------------------
 
 RATES = ("20", "10", "5.5", "2.1")
