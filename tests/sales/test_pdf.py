@@ -30,9 +30,11 @@ from comptoir.core.documents import (
 )
 from comptoir.core.totals import Adjustment, document_discount
 from comptoir.core.vat import VatCategory, exemption_mention
+from comptoir.invoicing.einvoice import cii, facturx, validation
 from comptoir.ops.demo import fake_be_enterprise_number, fake_siren, fr_vat_from_siren
 from comptoir.sales import pdf
 from comptoir.sales.models import SalesSettings
+from tests.invoicing.einvoice.test_matrix import MATRIX
 
 fr = Faker("fr_FR")
 be = Faker("nl_BE")
@@ -366,3 +368,22 @@ def test_bad_branding_cannot_reach_the_template(world):
         pdf.Branding(language="de")
     with pytest.raises(pdf.BrandingError):
         pdf.Branding(logo=b"<svg onload='x'/>")
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "several rates",
+        "discounts and charges",
+        "credit note",
+        "293 B franchise (E)",
+        "Belgian client",
+    ],
+)
+def test_the_printed_pdf_carries_a_factur_x_the_official_rules_pass(case):
+    document = MATRIX[case]()
+    xml = cii.build(document)
+    data = facturx.embed(pdf.render(document, branding=BRANDING), xml)
+    assert validation.xml_of(data) == xml
+    assert validation.fatal(validation.validate(data)) == []
+    assert document.number in text_of(data)
