@@ -232,6 +232,7 @@ def test_a_credit_note_names_the_invoice_it_corrects():
     text = text_of(pdf.render(document, branding=BRANDING))
     assert "Avoir" in text and "A-2026-00003" in text
     assert "Avoir sur facture F-2026-00012" in text
+    assert "IBAN" not in text  # a credit note asks for no payment
     assert flat(pdf.money(document.totals.payable, "EUR", "fr")) in text
 
 

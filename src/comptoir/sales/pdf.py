@@ -88,10 +88,7 @@ def render(document: Document, *, branding: Branding) -> bytes:
     document names none Comptoir prints)."""
     from weasyprint import HTML
 
-    language = document.language if document.language in LANGUAGES else branding.language
-    with override(language):
-        html = _template().render(_context(document, branding, language))
-    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf(
+    return HTML(string=html_of(document, branding=branding), base_url=str(TEMPLATES)).write_pdf(
         stylesheets=[_stylesheet()],
         font_config=_font_config(),
         pdf_variant="pdf/a-3b",
@@ -400,7 +397,9 @@ def _context(document: Document, branding: Branding, language: str) -> dict[str,
         },
         "notes": notes,
         "payment": {
-            "shown": priced and bool(payment.iban or payment.reference or payment.terms),
+            "shown": priced
+            and not credit
+            and bool(payment.iban or payment.reference or payment.terms),
             "iban": _grouped(payment.iban) if payment.iban else "",
             "bic": payment.bic,
             "reference": payment.reference,
