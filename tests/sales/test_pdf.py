@@ -209,7 +209,7 @@ def test_french_amounts_are_written_the_french_way_and_english_ones_the_english_
 def test_an_english_document_is_printed_in_english():
     document = invoice(language="en")
     text = text_of(pdf.render(document, branding=BRANDING))
-    assert "Invoice" in text and "Amount due" in text and "Due date" in text
+    assert "Invoice" in text and "Total due" in text and "Due date" in text
     assert "Facture" not in text and "Net à payer" not in text and "Échéance" not in text
     assert flat(pdf.money(document.totals.payable, "EUR", "en")) in text
 

@@ -325,7 +325,7 @@ def _context(document: Document, branding: Branding, language: str) -> dict[str,
     invoice_like = document.kind in (Kind.INVOICE, Kind.DOWN_PAYMENT)
     credit = document.kind == Kind.CREDIT_NOTE
     payable_label = (
-        _("Amount due")
+        _("Total due")
         if invoice_like
         else _("Credit total")
         if document.kind == Kind.CREDIT_NOTE
