@@ -336,11 +336,15 @@ def _context(document: Document, branding: Branding, language: str) -> dict[str,
         logo = f"data:{_logo_type(branding.logo)};base64,{base64.b64encode(branding.logo).decode()}"
     seller = document.seller
     buyer = document.buyer
+    footer = [row for row in branding.footer.splitlines() if row.strip()]
     return {
         "language": language,
         "colour": branding.colour,
         "logo": logo,
-        "footer": [row for row in branding.footer.splitlines() if row.strip()],
+        "footer": footer,
+        # The bottom margin holds the running footer: the seller's line and
+        # the organisation's text, about 110 characters a line at 7 pt.
+        "footer_mm": 16 + 3 * sum(len(row) // 110 + 1 for row in footer),
         "title": _titles()[document.kind],
         "kind": document.kind.value,
         "draft": not document.number,
