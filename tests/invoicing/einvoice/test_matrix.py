@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from weasyprint import HTML
 
-from comptoir.core.documents import Address, Kind, Operation, Payment
+from comptoir.core.documents import Address, Kind, Note, Operation, Payment
 from comptoir.core.totals import Adjustment, document_discount
 from comptoir.invoicing.einvoice import cii, facturx, ubl, validation
 from tests.invoicing.einvoice.makers import (
@@ -53,6 +53,14 @@ def several_rates():
         ],
         operation=Operation.MIXED,
     )
+
+
+def vat_on_debits():
+    notes = (
+        *FRENCH_B2B_NOTES,
+        Note("Option pour le paiement de la TVA d'après les débits.", "TXD"),
+    )
+    return document([line("5", "480", "20")], vat_on_debits=True, notes=notes)
 
 
 def rounding_edges():
@@ -204,6 +212,7 @@ def hundred_lines():
 
 MATRIX = {
     "several rates": several_rates,
+    "VAT on debits": vat_on_debits,
     "rounding edges": rounding_edges,
     "discounts and charges": discounts_and_charges,
     "credit note": credit_note,
@@ -318,6 +327,12 @@ def test_the_exempt_categories_carry_their_reason_in_the_seller_country_wording(
     assert _xpath(xml, "//ram:SellerTradeParty/ram:SpecifiedTaxRegistration/ram:ID/@schemeID") == [
         "FC"
     ]
+
+
+def test_vat_on_debits_is_stated_as_the_tax_point_code():
+    doc = vat_on_debits()
+    assert _xpath(cii.build(doc), "//ram:ApplicableTradeTax/ram:DueDateTypeCode/text()") == ["5"]
+    assert _xpath(ubl.build(doc), "//cac:InvoicePeriod/cbc:DescriptionCode/text()") == ["3"]
 
 
 def test_the_belgian_ubl_carries_the_enterprise_numbers_and_the_structured_communication():
