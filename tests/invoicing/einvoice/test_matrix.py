@@ -347,6 +347,16 @@ def test_the_belgian_ubl_carries_the_enterprise_numbers_and_the_structured_commu
     assert _xpath(xml, "/*/cbc:ProfileID/text()") == [ubl.PROFILE]
 
 
+def test_a_dotted_enterprise_number_is_written_as_its_ten_digits():
+    doc = belgian_client()
+    number = doc.buyer.enterprise_number
+    dotted = f"{number[:4]}.{number[4:7]}.{number[7:]}"
+    buyer = dataclasses.replace(doc.buyer, electronic_address=dotted, electronic_scheme="0208")
+    xml = ubl.build(dataclasses.replace(doc, buyer=buyer))
+    assert _xpath(xml, "//cac:AccountingCustomerParty//cbc:EndpointID/text()") == [number]
+    assert _fatal(xml) == []
+
+
 def test_a_credit_note_is_a_ubl_credit_note():
     xml = ubl.build(credit_note())
     assert etree.QName(etree.fromstring(xml)).localname == "CreditNote"
