@@ -94,6 +94,7 @@ def street_lines(street: str) -> list[str]:
 WORDS = {
     "fr": {"discount": "Remise", "charge": "Frais"},
     "en": {"discount": "Discount", "charge": "Charge"},
+    "nl": {"discount": "Korting", "charge": "Kosten"},
 }
 
 
