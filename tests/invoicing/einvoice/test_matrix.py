@@ -90,7 +90,27 @@ def discounts_and_charges():
             is_charge=True,
         )
     )
-    return document(lines, adjustments=tuple(adjustments), operation=Operation.GOODS)
+    buyer = french_company()
+    buyer = dataclasses.replace(
+        buyer,
+        address=dataclasses.replace(
+            buyer.address, street=f"Bâtiment B\nService achats\n{buyer.address.street}\nCS 40001"
+        ),
+    )
+    return document(
+        lines,
+        buyer=buyer,
+        adjustments=tuple(adjustments),
+        operation=Operation.GOODS,
+        delivery_date=date(2026, 11, 27),
+        delivery_address=Address(
+            street="Zone artisanale, lot 4",
+            postal_code="44800",
+            city="Saint-Herblain",
+            country="FR",
+        ),
+        buyer_reference="SERVICE-ACHATS-12",
+    )
 
 
 def credit_note():
@@ -439,3 +459,4 @@ def test_any_lines_give_totals_the_rules_accept(lines, discount):
     findings = _fatal(cii.build(doc))
     assert [f for f in findings if f[1] in TOTAL_RULES] == []
     assert findings == []
+    assert _fatal(ubl.build(doc), french=False) == []
