@@ -184,7 +184,10 @@ def with_unallocated(payments: QuerySet[Payment], *, organisation: Organisation)
 
 
 def payment_list(*, organisation: Organisation, party: Party | None = None) -> QuerySet[Payment]:
-    payments = Payment.objects.of(organisation).select_related("party")
+    # The data subjects too: the reference and an individual's name decrypt under them.
+    payments = Payment.objects.of(organisation).select_related(
+        "data_subject", "party", "party__data_subject"
+    )
     if party is not None:
         payments = payments.filter(party=party)
     return with_unallocated(payments, organisation=organisation).order_by("-received_on", "-pk")
