@@ -5,23 +5,20 @@ dates, the issued totals) until invoicing's ``invoice_issue`` is on this
 branch; the tests read nothing else of an invoice.
 """
 
-import itertools
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date
 
 import pytest
 from faker import Faker
 
 from comptoir.audit.services import Actor
-from comptoir.invoicing.models import Invoice, InvoiceKind, InvoiceStatus
 from comptoir.invoicing.services.payments import payment_record
 from comptoir.ops.demo import fake_be_enterprise_number, fake_siren
 from comptoir.parties import services as parties
 from comptoir.parties.models import Party, PartyKind
 from comptoir.privacy import keys
+from tests.invoicing.payments.issued import issued_invoice
 
 fr, be = Faker("fr_FR"), Faker("nl_BE")
-_numbers = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
@@ -71,39 +68,8 @@ def make_client(world, accountant):
 @pytest.fixture
 def issued(world):
     """``issued(party, "120.00", due=date, issued_on=date, kind=...)``: an issued
-    invoice whose amount due is the given amount incl. VAT (20 % VAT)."""
-
-    def build(
-        party: Party,
-        amount: str,
-        *,
-        due: date | None = None,
-        issued_on: date | None = None,
-        kind: str = InvoiceKind.INVOICE,
-        credited: Invoice | None = None,
-        prepaid: str = "0.00",
-    ) -> Invoice:
-        issued_on = issued_on or date.today()
-        incl = Decimal(amount) + Decimal(prepaid)
-        excl = (incl / Decimal("1.2")).quantize(Decimal("0.01"))
-        number = next(_numbers)
-        prefix = "AV" if kind == InvoiceKind.CREDIT_NOTE else "F"
-        return Invoice.objects.create(
-            organisation=party.organisation,
-            party=party,
-            kind=kind,
-            status=InvoiceStatus.ISSUED,
-            number=f"{prefix}-{issued_on.year}-{number:05d}",
-            issue_date=issued_on,
-            due_date=due if due is not None else issued_on + timedelta(days=30),
-            credited=credited,
-            total_excl_vat=excl,
-            total_vat=incl - excl,
-            total_incl_vat=incl,
-            payable=Decimal(amount),
-        )
-
-    return build
+    invoice whose amount due is the given amount incl. VAT (``issued.issued_invoice``)."""
+    return issued_invoice
 
 
 @pytest.fixture

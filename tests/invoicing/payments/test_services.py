@@ -200,8 +200,9 @@ def test_only_an_unallocated_payment_is_deleted(world, make_client, issued, pay,
     client = make_client()
     issued(client, "100.00")
     payment = pay(client, "40.00", allocations="auto")
-    with pytest.raises(ValidationError, match="allocations first"):
+    with pytest.raises(ValidationError) as refused:
         payment_delete(actor=accountant, payment=payment)
+    assert refused.value.code == "allocated"
     assert Payment.objects.of(world.org_a).filter(pk=payment.pk).exists()
     allocation = PaymentAllocation.objects.of(world.org_a).get(payment=payment)
     payment_unallocate(actor=accountant, allocation=allocation)

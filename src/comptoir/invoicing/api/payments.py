@@ -8,7 +8,7 @@ field), calls one service or selector and journals its read.
 """
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -53,10 +53,11 @@ PaymentIn = model_schema(
     info={"received_on": {"default": None, "nullable": True, "description": "default: today"}},
     extra={
         "allocations": (
-            list[AllocationIn] | Literal["auto"] | None,
+            Annotated[list[AllocationIn], Field(min_length=1, max_length=MAX_ALLOCATIONS)]
+            | Literal["auto"]
+            | None,
             Field(
                 None,
-                max_length=MAX_ALLOCATIONS,
                 description=(
                     "The invoices this payment settles and how much of each; "
                     '"auto": the oldest open invoices of the client first; '
