@@ -27,7 +27,7 @@ def _payment_fields() -> dict:
         Payment,
         formfield_callback=model_formfield,
         fields=in_model_order(Payment, PAYMENT_FIELDS),
-        widgets={"received_on": DATE},
+        widgets={"received_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})},
     )
     fields["amount"] = _amount_field(_("Amount received (€)"), AMOUNT)
     return fields

@@ -17,6 +17,12 @@ from comptoir.parties import services as parties
 from comptoir.parties.models import Party, PartyKind
 from comptoir.privacy import keys
 from tests.invoicing.payments.issued import issued_invoice
+from tests.web.conftest import (  # noqa: F401 (the browser fixtures, for test_browser.py)
+    _browser_defaults,
+    browser_context_args,
+    browser_type_launch_args,
+    site,
+)
 
 fr, be = Faker("fr_FR"), Faker("nl_BE")
 

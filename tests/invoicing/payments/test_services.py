@@ -87,7 +87,7 @@ def test_allocating_more_than_is_left_to_pay_is_refused(world, make_client, issu
     with pytest.raises(ValidationError) as refused:
         pay(client, "200.00", allocations=[(invoice, "120.01")])
     message = refused.value.message_dict["allocations"][0]
-    assert "120.01" in message and invoice.number in message and "120.00" in message
+    assert "120,01" in message and invoice.number in message and "120,00" in message
     assert _counts() == before  # nothing recorded, not even the payment
 
 
@@ -100,7 +100,7 @@ def test_allocating_more_than_is_left_of_the_payment_is_refused(
     before = _counts()
     with pytest.raises(ValidationError) as refused:
         payment_allocate(actor=accountant, payment=payment, invoice=second, amount="20.01")
-    assert "20.00" in refused.value.message_dict["allocations"][0]
+    assert "20,00" in refused.value.message_dict["allocations"][0]
     assert _counts() == before
     payment_allocate(actor=accountant, payment=payment, invoice=second, amount="20.00")
     assert _state(world.org_a, second)[1] == D("40.00")

@@ -99,7 +99,7 @@ def test_over_allocation_is_shown_on_the_form_and_nothing_is_recorded(world, ui_
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert overdue.number in html and "1000.01" in html and "form-errors" in html
+    assert overdue.number in html and "1\xa0000,01" in html and "form-errors" in html
     assert Payment.objects.of(world.org_a).count() == before
 
 

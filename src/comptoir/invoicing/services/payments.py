@@ -26,6 +26,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from comptoir.audit.models import Action
@@ -45,6 +46,11 @@ ALLOCATED = PaymentAllocation._meta.get_field("amount")
 AUTO = "auto"
 
 Allocations = Iterable[tuple[Invoice, Decimal | str]] | Literal["auto"] | None
+
+
+def _shown(amount: Decimal) -> str:
+    """An amount as the message's reader writes it (1 000,01 in French)."""
+    return number_format(to_cents(amount), 2, force_grouping=True)
 
 
 def _refuse(message: str, code: str) -> ValidationError:
@@ -91,16 +97,16 @@ def _allocate(payment: Payment, pairs: list[tuple[Invoice, Decimal]]) -> list[Pa
             raise _refuse(
                 _("%(amount)s is more than is left to pay on invoice %(number)s (%(left)s).")
                 % {
-                    "amount": amount,
+                    "amount": _shown(amount),
                     "number": current.number,
-                    "left": to_cents(current.amount_left),
+                    "left": _shown(current.amount_left),
                 },
                 "invoice_exceeded",
             )
         if amount > left_of_payment:
             raise _refuse(
                 _("%(amount)s is more than is left of the payment (%(left)s).")
-                % {"amount": amount, "left": to_cents(left_of_payment)},
+                % {"amount": _shown(amount), "left": _shown(left_of_payment)},
                 "payment_exceeded",
             )
         current.amount_left -= amount
