@@ -1,6 +1,16 @@
+from comptoir.invoicing.models.frozen import FrozenDocument
 from comptoir.invoicing.models.invoices import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
+from comptoir.invoicing.models.issued import IssuedDocument
+from comptoir.invoicing.models.payments import Payment, PaymentAllocation, PaymentMethod
 
-__all__ = ["Invoice", "InvoiceKind", "InvoiceLine", "InvoiceStatus"]
-from comptoir.invoicing.models.payments import Payment, PaymentAllocation, PaymentMethod  # noqa: E402
-
-__all__ += ["Payment", "PaymentAllocation", "PaymentMethod"]
+__all__ = [
+    "FrozenDocument",
+    "Invoice",
+    "InvoiceKind",
+    "InvoiceLine",
+    "InvoiceStatus",
+    "IssuedDocument",
+    "Payment",
+    "PaymentAllocation",
+    "PaymentMethod",
+]
