@@ -9,13 +9,14 @@ from django.core.exceptions import ValidationError
 
 from comptoir.audit.models import AuditEvent
 from comptoir.invoicing import selectors_accounts as accounts
-from comptoir.invoicing.models import InvoiceKind, InvoiceStatus, Payment, PaymentAllocation
+from comptoir.invoicing.models import InvoiceKind, Payment, PaymentAllocation
 from comptoir.invoicing.selectors_accounts import Settlement
 from comptoir.invoicing.services.payments import (
     payment_allocate,
     payment_delete,
     payment_unallocate,
 )
+from tests.invoicing.payments.issued import draft_invoice
 
 D = Decimal
 
@@ -112,9 +113,7 @@ def test_only_issued_invoices_of_the_same_client_are_settled(
     client, other = make_client(), make_client()
     payment = pay(client, "100.00")
     theirs = issued(other, "50.00")
-    draft = issued(client, "50.00")
-    draft.status = InvoiceStatus.DRAFT
-    draft.save()
+    draft = draft_invoice(client)
     credit_note = issued(client, "10.00", kind=InvoiceKind.CREDIT_NOTE)
     elsewhere = issued(make_client(world.org_b), "50.00")
     for invoice in (theirs, draft, credit_note, elsewhere):
