@@ -2,10 +2,11 @@
 
 A plain invoice is drafted and issued through invoicing's services (numbered,
 frozen, chained): one line whose price, with its country's standard VAT,
-comes to the amount asked. Credit notes and down payments and the final
-invoices that deduct them are written as issuing leaves their rows (status
-ISSUED, number, dates, issued totals): making one through the services needs
-an order and its lines, which these tests do not read.
+comes to the amount asked; a credit note takes back part of that line
+(``credit_note``). Down payments and the final invoices that deduct them are
+written as issuing leaves their rows (status ISSUED, number, dates, issued
+totals): making them through the services needs an order and its lines,
+which these tests do not read.
 """
 
 import itertools
@@ -15,11 +16,13 @@ from decimal import Decimal
 from comptoir.audit.services import Actor
 from comptoir.core.money import percent_of, to_cents
 from comptoir.invoicing.models import Invoice, InvoiceKind, InvoiceStatus
-from comptoir.invoicing.services import invoice_create, invoice_issue
+from comptoir.invoicing.services import credit_note_create, invoice_create, invoice_issue
 from comptoir.parties.models import Party
 
 _numbers = itertools.count(1)
 STANDARD_RATE = {"FR": Decimal("20"), "BE": Decimal("21")}
+# A valid SIREN (Luhn), for a French business client an invoice can be issued to.
+SIREN = "732829320"
 
 
 def price_for(amount: Decimal, rate: Decimal) -> Decimal:
@@ -96,3 +99,16 @@ def _through_the_services(party: Party, amount: Decimal, issued_on: date, due: d
     invoice = invoice_issue(actor=Actor.system(), invoice=draft)
     assert invoice.payable == amount, (invoice.payable, amount)
     return invoice
+
+
+def credit_note(invoice: Invoice, quantity: str, *, issued_on: date | None = None) -> Invoice:
+    """An issued credit note of ``invoice`` (made by ``issued_invoice``: one line)
+    taking back ``quantity`` of its line, through invoicing's services."""
+    [line] = invoice.lines.all()
+    draft = credit_note_create(
+        actor=Actor.system(),
+        invoice=invoice,
+        lines={line.pk: Decimal(quantity)},
+        issue_date=issued_on,
+    )
+    return invoice_issue(actor=Actor.system(), invoice=draft)

@@ -16,7 +16,7 @@ from comptoir.invoicing.services.payments import (
     payment_delete,
     payment_unallocate,
 )
-from tests.invoicing.payments.issued import draft_invoice
+from tests.invoicing.payments.issued import credit_note, draft_invoice
 
 D = Decimal
 
@@ -114,9 +114,9 @@ def test_only_issued_invoices_of_the_same_client_are_settled(
     payment = pay(client, "100.00")
     theirs = issued(other, "50.00")
     draft = draft_invoice(client)
-    credit_note = issued(client, "10.00", kind=InvoiceKind.CREDIT_NOTE)
+    note = credit_note(issued(client, "120.00"), "0.1")
     elsewhere = issued(make_client(world.org_b), "50.00")
-    for invoice in (theirs, draft, credit_note, elsewhere):
+    for invoice in (theirs, draft, note, elsewhere):
         with pytest.raises(ValidationError):
             payment_allocate(actor=accountant, payment=payment, invoice=invoice, amount="10")
     assert not PaymentAllocation.across_organisations.exists()
@@ -158,19 +158,21 @@ def test_statuses_include_overdue(world, make_client, issued, pay, time_machine)
 
 def test_a_credit_note_reduces_what_is_owed(world, make_client, issued, pay):
     client = make_client()
-    invoice = issued(client, "120.00")
-    issued(client, "20.00", kind=InvoiceKind.CREDIT_NOTE, credited=invoice)
-    issued(client, "5.00", kind=InvoiceKind.CREDIT_NOTE)  # left as credit
-    assert _state(world.org_a, invoice)[1:] == (D("100.00"), Settlement.PARTLY_PAID)
-    pay(client, "100.00", allocations=[(invoice, "100.00")])
+    invoice = issued(client, "120.00")  # one line: 1 x 100.00 + 20 % VAT
+    credit_note(invoice, "0.25")  # 25.00 + 5.00 VAT
+    assert _state(world.org_a, invoice)[1:] == (D("90.00"), Settlement.PARTLY_PAID)
+    pay(client, "90.00", allocations=[(invoice, "90.00")])
     assert _state(world.org_a, invoice)[2] == Settlement.PAID
+    # Credited once paid: the client's credit, in the balance.
+    credit_note(invoice, "0.10")  # 10.00 + 2.00 VAT
     account = accounts.client_account(organisation=world.org_a, party=client)
     assert (account.invoiced, account.credited, account.paid) == (
         D("120.00"),
-        D("25.00"),
-        D("100.00"),
+        D("42.00"),
+        D("90.00"),
     )
-    assert account.balance == D("-5.00")
+    assert account.balance == D("-12.00")
+    assert account.open_items == []
 
 
 def test_client_account_of_down_payment_and_final_invoice(world, make_client, issued, pay):
@@ -214,14 +216,14 @@ def test_finance_figures(world, make_client, issued, pay, time_machine):
     client = make_client()
     issued(client, "120.00", issued_on=date(2026, 1, 10), due=date(2026, 2, 10))  # overdue
     this_month = issued(client, "240.00", issued_on=date(2026, 5, 2), due=date(2026, 6, 2))
-    issued(client, "24.00", issued_on=date(2026, 5, 3), kind=InvoiceKind.CREDIT_NOTE)
+    credit_note(this_month, "0.1", issued_on=date(2026, 5, 3))  # 24.00 incl. VAT
     issued(client, "60.00", issued_on=date(2025, 12, 3), due=date(2025, 12, 31))  # last year
     issued(make_client(world.org_b), "999.00", issued_on=date(2026, 5, 2))  # another org's
     pay(client, "40.00", allocations=[(this_month, "40.00")])
     figures = accounts.finance_figures(organisation=world.org_a)
     assert (figures.month.excl_vat, figures.month.incl_vat) == (D("180.00"), D("216.00"))
     assert (figures.year.excl_vat, figures.year.incl_vat) == (D("280.00"), D("336.00"))
-    assert figures.unpaid == D("120.00") + D("200.00") + D("60.00")
+    assert figures.unpaid == D("120.00") + D("176.00") + D("60.00")
     assert figures.overdue == D("180.00")
 
 
