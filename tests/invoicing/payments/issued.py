@@ -2,7 +2,8 @@
 
 A plain invoice is drafted and issued through invoicing's services (numbered,
 frozen, chained): one line whose price, with its country's standard VAT,
-comes to the amount asked; a credit note takes back part of that line
+comes to the amount asked (and a cent at a reduced rate where one price cannot
+reach it); a credit note takes back part of that line
 (``credit_note``). Down payments and the final invoices that deduct them are
 written as issuing leaves their rows (status ISSUED, number, dates, issued
 totals): making them through the services needs an order and its lines,
@@ -25,14 +26,23 @@ STANDARD_RATE = {"FR": Decimal("20"), "BE": Decimal("21")}
 SIREN = "732829320"
 
 
-def price_for(amount: Decimal, rate: Decimal) -> Decimal:
-    """A price excl. VAT that comes to ``amount`` with ``rate`` % VAT on top."""
-    guess = to_cents(amount * 100 / (100 + rate))
-    for step in (0, 1, -1, 2, -2):
-        price = guess + Decimal(step) / 100
-        if price + percent_of(price, rate) == amount:
-            return price
-    raise ValueError(f"no price comes to {amount} at {rate} %")
+CENT = Decimal("0.01")
+# A cent at a reduced rate adds one cent and no VAT: it reaches the totals that
+# one price at the standard rate steps over (its VAT moves by 1.2 cents a cent).
+REDUCED_RATE = {"FR": Decimal("5.5"), "BE": Decimal("6")}
+
+
+def prices_for(amount: Decimal, country: str) -> list[tuple[Decimal, Decimal]]:
+    """(price excl. VAT, VAT rate) of the lines whose total incl. VAT is ``amount``."""
+    rate = STANDARD_RATE.get(country, Decimal("20"))
+    for extra in (Decimal("0"), CENT):
+        guess = to_cents((amount - extra) * 100 / (100 + rate))
+        for step in (0, 1, -1, 2, -2):
+            price = guess + Decimal(step) / 100
+            if price + percent_of(price, rate) + extra == amount:
+                cent = [(CENT, REDUCED_RATE.get(country, Decimal("5.5")))] if extra else []
+                return [(price, rate), *cent]
+    raise ValueError(f"no prices come to {amount}")
 
 
 def issued_invoice(
@@ -74,7 +84,6 @@ def draft_invoice(
     party: Party, amount: Decimal = Decimal("120.00"), issued_on=None, due=None
 ) -> Invoice:
     """A draft invoice (not issued: nothing to settle yet)."""
-    rate = STANDARD_RATE.get(party.organisation.country, Decimal("20"))
     return invoice_create(
         actor=Actor.system(),
         organisation=party.organisation,
@@ -85,11 +94,12 @@ def draft_invoice(
             {
                 "name": "Prestation",
                 "quantity": Decimal("1"),
-                "unit_price": price_for(amount, rate),
+                "unit_price": price,
                 "vat_category": "S",
                 "vat_rate": rate,
                 "is_service": True,
             }
+            for price, rate in prices_for(amount, party.organisation.country)
         ],
     )
 
@@ -102,9 +112,9 @@ def _through_the_services(party: Party, amount: Decimal, issued_on: date, due: d
 
 
 def credit_note(invoice: Invoice, quantity: str, *, issued_on: date | None = None) -> Invoice:
-    """An issued credit note of ``invoice`` (made by ``issued_invoice``: one line)
-    taking back ``quantity`` of its line, through invoicing's services."""
-    [line] = invoice.lines.all()
+    """An issued credit note of ``invoice`` (made by ``issued_invoice``) taking
+    back ``quantity`` of its first line, through invoicing's services."""
+    line = invoice.lines.order_by("position", "pk").first()
     draft = credit_note_create(
         actor=Actor.system(),
         invoice=invoice,
