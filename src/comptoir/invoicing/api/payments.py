@@ -11,6 +11,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -229,7 +230,7 @@ def payment_create(request, payload: PaymentIn):
             (_one(_invoices(request), a.invoice_id, "allocations"), a.amount) for a in allocations
         ]
     fields = payload.dict(exclude={"party_id", "allocations"})
-    fields["received_on"] = fields["received_on"] or date.today()
+    fields["received_on"] = fields["received_on"] or timezone.localdate()
     payment = services.payment_record(
         actor=request_actor(request), party=party, allocations=allocations, **fields
     )
