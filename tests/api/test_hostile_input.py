@@ -23,7 +23,9 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 
+from comptoir.parties.models import Party
 from tests.api.test_errors import assert_shape
+from tests.invoicing.payments.issued import SIREN, issued_invoice
 
 LONG = "x" * 10_000
 TOO_DEEP = '{"a": ' + "[" * 2_000 + "]" * 2_000 + "}"
@@ -191,6 +193,19 @@ def path_ids(api, world) -> dict:
     members = api.get("/api/members").json()["items"]
     sales = world.member("sales").pk
     ids["member_id"] = next(m["id"] for m in members if m["user_id"] == sales)
+    # Payments: an issued invoice of a client (with its SIREN), a payment settling part of it.
+    client_id = created(
+        "/api/parties", {"kind": "company", "company_name": "Client", "siren": SIREN}
+    )
+    client = Party.objects.of(world.org_a).get(pk=client_id)
+    ids["invoice_id"] = issued_invoice(client, "120.00").pk
+    allocation = {"invoice_id": ids["invoice_id"], "amount": "4"}
+    payment = api.post(
+        "/api/payments",
+        json={"party_id": client_id, "amount": "10", "method": "cash", "allocations": [allocation]},
+    ).json()
+    ids["payment_id"] = payment["id"]
+    ids["allocation_id"] = payment["allocations"][0]["id"]
     return ids
 
 
@@ -211,6 +226,11 @@ def valid_bodies(ids: dict) -> dict:
         },
         ("POST", "/api/opportunities/{opportunity_id}/move"): {"stage_id": ids["stage_id"]},
         ("PATCH", "/api/members/{member_id}"): {"role": "support"},
+        ("POST", "/api/payments"): {"party_id": ids["party_id"], "amount": "10", "method": "cash"},
+        ("POST", "/api/payments/{payment_id}/allocations"): {
+            "invoice_id": ids["invoice_id"],
+            "amount": "1",
+        },
     }
 
 
