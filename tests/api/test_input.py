@@ -92,7 +92,7 @@ def test_a_forbidden_character_in_a_created_party_is_a_422_naming_the_field(
 def test_every_create_refuses_a_lone_surrogate_and_writes_nothing(api, party):
     path_ids = ids(api, party)
     counts = {model: model._base_manager.count() for model in (Party, ContactPerson)}
-    creates = list(operations(lambda m, op: m == "post" and "requestBody" in op))
+    creates = list(operations(lambda m, op: m == "post" and json_body(op)))
     assert len(creates) >= 8
     for method, path, _operation in creates:
         url = path.format(**path_ids)
@@ -188,7 +188,7 @@ def test_a_number_of_more_digits_than_python_reads_is_a_422(api, party):
 @pytest.mark.parametrize("body", ["[]", '[{"company_name": "Autre"}]', '"Autre"', "12", "null"])
 def test_every_body_that_is_not_an_object_is_a_422(api, party, body):
     path_ids = ids(api, party)
-    with_body = list(operations(lambda m, op: "requestBody" in op))
+    with_body = list(operations(lambda m, op: json_body(op)))
     assert {m for m, _p, _o in with_body} >= {"POST", "PATCH"}
     for method, path, _operation in with_body:
         error = only_error(raw(api, method, path.format(**path_ids), body))
@@ -270,6 +270,11 @@ def test_the_largest_id_a_row_can_have_is_looked_for(api, party):
             # 422 when a field the body needs is missing (the body is read before the id).
             assert response.status_code in (404, 422), url
             assert_shape(response, response.status_code)
+
+
+def json_body(operation) -> bool:
+    """The operation reads a JSON body (an upload reads a multipart form instead)."""
+    return "application/json" in operation.get("requestBody", {}).get("content", {})
 
 
 def has_path(operation) -> bool:
