@@ -71,7 +71,25 @@ def ids(api, party) -> dict:
         "member_id": api.get("/api/members").json()["items"][0]["id"],
         "token_id": api.get("/api/tokens").json()["items"][0]["id"],
         "event_id": api.get("/api/audit/events").json()["items"][0]["id"],
+        "bill_id": _bill_id(api, party),
     }
+
+
+def _bill_id(api, party) -> int:
+    """A supplier bill of the party's organisation (addressed to it; its supplier created)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.invoicing.receive.conftest import FRENCH_BUYER_SIREN, french_cii
+
+    organisation = Party._base_manager.get(pk=party["id"]).organisation
+    data = french_cii().replace(FRENCH_BUYER_SIREN.encode(), organisation.siren.encode())
+    upload = SimpleUploadedFile("bill.xml", data)
+    response = api.client.post(
+        "/api/supplier-bills",
+        {"file": upload, "create_supplier": "true"},
+        headers=api.headers,
+    )
+    return response.json()["id"]
 
 
 # 1. Control characters and lone surrogates --------------------------------------
@@ -302,6 +320,8 @@ def test_every_route_answers_with_its_trailing_slash(api, party):
         # The same route: the same answer (but the journal, one read longer).
         if "/audit/" in url:
             assert with_slash.json().keys() == without.json().keys(), url
+        elif without["Content-Type"] != "application/json":  # a file: the original of a bill
+            assert with_slash.content == without.content, url
         else:
             assert with_slash.json() == without.json(), url
 

@@ -10,6 +10,14 @@ from faker import Faker
 from comptoir.audit.services import Actor
 from comptoir.ops.demo import fake_be_enterprise_number, fake_siren, fr_vat_from_siren
 
+# The browser test runs as those of tests/web do: the system Chromium, its checks.
+from tests.web.conftest import (  # noqa: F401
+    _browser_defaults,
+    browser_context_args,
+    browser_type_launch_args,
+    site,
+)
+
 EXAMPLES = Path(settings.EINVOICE_RULES) / "examples"
 FRENCH = "cii-fr-domestic-valid.xml"
 REFERENCES = ["cii-valid.xml", FRENCH, "peppol-ubl-valid.xml", "peppol-ubl-creditnote-valid.xml"]

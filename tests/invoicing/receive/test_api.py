@@ -136,3 +136,14 @@ def test_another_organisation_s_bill_is_not_found(world, api_as, known):
     assert other.get(f"{URL}/{bill['id']}").status_code == 404
     assert other.get(f"{URL}/{bill['id']}/original").status_code == 404
     assert other.get(URL).json()["count"] == 0
+
+
+def test_the_list_filters_by_supplier(api_as, actor, organisation, known):
+    api = api_as("owner")
+    bill = upload(api, example(FRENCH)).json()
+    assert [b["id"] for b in api.get(f"{URL}?supplier_id={known.pk}").json()["items"]] == [
+        bill["id"]
+    ]
+    other = supplier(actor, organisation, siren=new_siren())
+    assert api.get(f"{URL}?supplier_id={other.pk}").json() == {"items": [], "count": 0}
+    assert api.get(f"{URL}?supplier_id={2**63 - 2}").json() == {"items": [], "count": 0}

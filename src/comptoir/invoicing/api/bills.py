@@ -199,7 +199,7 @@ def bill_list(request, filters: Query[BillFilter]):
     if filters.supplier_id is not None:
         supplier = Party.objects.of(request.organisation).filter(pk=filters.supplier_id).first()
         if supplier is None:
-            return SupplierBill.objects.none()
+            return SupplierBill.objects.of(request.organisation).none()
     record_list(request, object_type=BILL)
     return selectors.bill_list(organisation=request.organisation, supplier=supplier)
 
