@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from comptoir.audit.models import Action
@@ -85,6 +85,19 @@ class Receipt:
 
 def _refused(message: str, code: str) -> ValidationError:
     return ValidationError({"file": ValidationError(message, code=code)})
+
+
+def _duplicate(number: str, other: SupplierBill | None) -> ValidationError:
+    if other is None:
+        message = _("Invoice %(number)s of this supplier was already received.") % {
+            "number": number
+        }
+    else:
+        message = _("Invoice %(number)s of this supplier was already received (bill #%(id)s).") % {
+            "number": number,
+            "id": other.pk,
+        }
+    return _refused(message, "duplicate")
 
 
 def _read(data: bytes) -> reader.Received:
@@ -184,11 +197,7 @@ def bill_receive(
         organisation=organisation, supplier=supplier, number=document.number
     )
     if other is not None:
-        raise _refused(
-            _("Invoice %(number)s of this supplier was already received (bill #%(id)s).")
-            % {"number": document.number, "id": other.pk},
-            "duplicate",
-        )
+        raise _duplicate(document.number, other)
     findings = validation.validate(data)
     declared = received.declared
     bill = SupplierBill(
@@ -230,7 +239,12 @@ def bill_receive(
     if not created and not supplier.is_supplier:
         supplier = party_services.party_update(actor=actor, party=supplier, is_supplier=True)
     bill.file_name = _store(organisation, data, received)
-    bill.save()
+    try:
+        with transaction.atomic():  # the same number received at the same moment
+            bill.save()
+    except IntegrityError:
+        default_storage.delete(bill.file_name)  # the copy just stored, of no bill
+        raise _duplicate(document.number, None) from None
     audit(actor=actor, action=Action.CREATE, instance=bill, fields=RECEIVED_FIELDS)
     return Receipt(
         received=received,
