@@ -94,3 +94,16 @@ def test_a_finance_viewer_reads_but_does_not_receive(ui_as, actor, organisation)
     page = client.get(URL).content.decode()
     assert 'id="bill-upload"' not in page
     assert post(client, example(FRENCH)).status_code == 403
+
+
+def test_a_warning_is_shown_in_amber_and_the_bill_is_not_flagged(ui_as, actor, organisation):
+    siren = new_siren()
+    supplier(actor, organisation, vat_number=vat_of(siren))
+    data = example("cii-valid.xml").replace(b"NL8200.98.395.B.01", vat_of(siren).encode())
+    client = ui_as("accountant")
+    response = post(client, data)
+    bill = SupplierBill.objects.of(organisation).get()
+    assert not bill.has_fatal and [f["flag"] for f in bill.findings] == ["warning"]
+    page = client.get(response["Location"]).content.decode()
+    assert 'class="finding warning"' in page and "PEPPOL-EN16931-R008" in page
+    assert 'id="fatal-banner"' not in page
