@@ -7,6 +7,7 @@ changes. And every route answers with or without its trailing slash."""
 import io
 import json
 import sys
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -378,3 +379,18 @@ def test_a_chunked_body_within_the_limit_is_read(api):
     response = chunked(api, "/api/parties", body)
     assert response.status_code == 201, response.json()
     assert Party._base_manager.get().company_name == "Chunk"
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "1539-09-19T12:50:42.9-21:43",  # an offset PostgreSQL does not take
+        "0001-01-01T00:00:00+01:00",  # before the calendar once in UTC
+        "9999-12-31T23:59:59-05:00",  # after it
+        "0001-01-01T00:00:00",  # naive, read in Paris time: before year 1 in UTC
+    ],
+)
+def test_a_moment_the_databases_cannot_hold_is_a_422_or_an_answer(api, moment):
+    """Read as UTC before any query: never a 500 on either database."""
+    response = api.get(f"/api/audit/events?since={quote(moment)}")
+    assert response.status_code in (200, 422), response.content

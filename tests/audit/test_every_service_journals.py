@@ -66,8 +66,6 @@ NOT_JOURNALLED = {
     "comptoir.audit.services.checkpoint_mac": "computes a MAC; changes nothing",
     "comptoir.audit.services.audit_verify": "reads the chains; changes nothing",
     "comptoir.audit.services.audit_record": "the journal itself: what every other one calls",
-    "comptoir.parties.services.pipeline.money": "parses an amount; changes nothing",
-    "comptoir.parties.services.pipeline.default_stages": "lists stage names; changes nothing",
     "comptoir.parties.importing.services.import_job_headers": "reads a file's headers",
     "comptoir.parties.importing.services.report_csv": (
         "builds the rejected-rows report in memory; import_job_run stores it, and its "
@@ -248,9 +246,9 @@ def _interaction_record(world, actor):
     )
 
 
-@exercises("comptoir.parties.services.pipeline.opportunity_create")
+@exercises("comptoir.sales.services.pipeline.opportunity_create")
 def _opportunity_create(world, actor):
-    from comptoir.parties import services
+    from comptoir.sales import services
 
     party = _company(world, actor)
     services.pipeline_stages_ensure(actor=actor, organisation=world.org_a)
@@ -259,34 +257,34 @@ def _opportunity_create(world, actor):
         lambda: services.opportunity_create(
             actor=actor, party=party, title=title, amount="1234.56"
         ),
-        [Event(Action.CREATE, "parties.opportunity", frozenset({"party", "title", "amount"}))],
+        [Event(Action.CREATE, "sales.opportunity", frozenset({"party", "title", "amount"}))],
         [title, "1234.56"],
     )
 
 
 def _opportunity(world, actor):
-    from comptoir.parties import services
+    from comptoir.sales import services
 
     return services.opportunity_create(
         actor=actor, party=_company(world, actor), title="Devis", amount="10.00"
     )
 
 
-@exercises("comptoir.parties.services.pipeline.opportunity_update")
+@exercises("comptoir.sales.services.pipeline.opportunity_update")
 def _opportunity_update(world, actor):
-    from comptoir.parties import services
+    from comptoir.sales import services
 
     opportunity = _opportunity(world, actor)
     return Case(
         lambda: services.opportunity_update(actor=actor, opportunity=opportunity, amount="987.65"),
-        [Event(Action.UPDATE, "parties.opportunity", frozenset({"amount"}), exact=True)],
+        [Event(Action.UPDATE, "sales.opportunity", frozenset({"amount"}), exact=True)],
         ["987.65"],
     )
 
 
-@exercises("comptoir.parties.services.pipeline.opportunity_move")
+@exercises("comptoir.sales.services.pipeline.opportunity_move")
 def _opportunity_move(world, actor):
-    from comptoir.parties import selectors, services
+    from comptoir.sales import selectors, services
 
     opportunity = _opportunity(world, actor)
     stage = selectors.pipeline_stage_list(organisation=world.org_a).exclude(
@@ -294,41 +292,41 @@ def _opportunity_move(world, actor):
     )[0]
     return Case(
         lambda: services.opportunity_move(actor=actor, opportunity=opportunity, stage=stage),
-        [Event(Action.UPDATE, "parties.opportunity", frozenset({"stage"}))],
+        [Event(Action.UPDATE, "sales.opportunity", frozenset({"stage"}))],
     )
 
 
-@exercises("comptoir.parties.services.pipeline.pipeline_stages_ensure")
+@exercises("comptoir.sales.services.pipeline.pipeline_stages_ensure")
 def _pipeline_stages_ensure(world, actor):
-    from comptoir.parties import services
+    from comptoir.sales import services
 
     return Case(
         lambda: services.pipeline_stages_ensure(actor=actor, organisation=world.org_a),
-        [Event(Action.CREATE, "parties.pipelinestage", frozenset({"name", "probability"}))],
+        [Event(Action.CREATE, "sales.pipelinestage", frozenset({"name", "probability"}))],
     )
 
 
-@exercises("comptoir.parties.services.pipeline.pipeline_stage_create")
+@exercises("comptoir.sales.services.pipeline.pipeline_stage_create")
 def _pipeline_stage_create(world, actor):
-    from comptoir.parties import services
+    from comptoir.sales import services
 
     services.pipeline_stages_ensure(actor=actor, organisation=world.org_a)
     return Case(
         lambda: services.pipeline_stage_create(
             actor=actor, organisation=world.org_a, name="Relance", probability=15
         ),
-        [Event(Action.CREATE, "parties.pipelinestage", frozenset({"name", "probability"}))],
+        [Event(Action.CREATE, "sales.pipelinestage", frozenset({"name", "probability"}))],
     )
 
 
-@exercises("comptoir.parties.services.pipeline.pipeline_stage_update")
+@exercises("comptoir.sales.services.pipeline.pipeline_stage_update")
 def _pipeline_stage_update(world, actor):
-    from comptoir.parties import services
+    from comptoir.sales import services
 
     stage = services.pipeline_stages_ensure(actor=actor, organisation=world.org_a)[0]
     return Case(
         lambda: services.pipeline_stage_update(actor=actor, stage=stage, probability=7),
-        [Event(Action.UPDATE, "parties.pipelinestage", frozenset({"probability"}), exact=True)],
+        [Event(Action.UPDATE, "sales.pipelinestage", frozenset({"probability"}), exact=True)],
     )
 
 
@@ -699,6 +697,186 @@ def _bill_receive(world, actor):
             ),
         ],
         [siren, "F-2026-00042"],
+    )
+
+
+# Invoicing -------------------------------------------------------------------------
+INVOICE = "invoicing.invoice"
+INVOICE_LINE = "invoicing.invoiceline"
+
+
+def _invoice_line(**more):
+    from decimal import Decimal
+
+    return {
+        "name": fr.catch_phrase()[:60],
+        "quantity": Decimal("2"),
+        "unit_price": Decimal("50"),
+        "vat_category": "S",
+        "vat_rate": Decimal("20"),
+        **more,
+    }
+
+
+def _draft(world, actor):
+    from comptoir.invoicing import services
+
+    return services.invoice_create(
+        actor=actor,
+        organisation=world.org_a,
+        party=_company(world, actor, vat_number=""),
+        lines=[_invoice_line()],
+    )
+
+
+def _order(world, actor):
+    from comptoir.sales.models import Order, OrderLine
+
+    order = Order.objects.create(organisation=world.org_a, party=_company(world, actor))
+    OrderLine.objects.create(order=order, position=1, **_invoice_line())
+    return order
+
+
+@exercises("comptoir.invoicing.services.drafts.invoice_create")
+def _invoice_create(world, actor):
+    from comptoir.invoicing import services
+
+    party = _company(world, actor)
+    return Case(
+        lambda: services.invoice_create(
+            actor=actor,
+            organisation=world.org_a,
+            party=party,
+            purchase_order="PO-1",
+            lines=[_invoice_line()],
+        ),
+        [Event(Action.CREATE, INVOICE, frozenset({"party", "purchase_order", "lines"}))],
+    )
+
+
+@exercises("comptoir.invoicing.services.drafts.invoice_update")
+def _invoice_update(world, actor):
+    from comptoir.invoicing import services
+
+    invoice = _draft(world, actor)
+    return Case(
+        lambda: services.invoice_update(actor=actor, invoice=invoice, purchase_order="PO-2"),
+        [Event(Action.UPDATE, INVOICE, frozenset({"purchase_order"}), exact=True)],
+    )
+
+
+@exercises("comptoir.invoicing.services.drafts.invoice_delete")
+def _invoice_delete(world, actor):
+    from comptoir.invoicing import services
+
+    invoice = _draft(world, actor)
+    return Case(
+        lambda: services.invoice_delete(actor=actor, invoice=invoice),
+        [Event(Action.DELETE, INVOICE)],
+    )
+
+
+@exercises("comptoir.invoicing.services.drafts.invoice_line_add")
+def _invoice_line_add(world, actor):
+    from comptoir.invoicing import services
+
+    invoice = _draft(world, actor)
+    return Case(
+        lambda: services.invoice_line_add(actor=actor, invoice=invoice, **_invoice_line()),
+        [Event(Action.CREATE, INVOICE_LINE, frozenset({"name", "quantity", "unit_price"}))],
+    )
+
+
+@exercises("comptoir.invoicing.services.drafts.invoice_line_update")
+def _invoice_line_update(world, actor):
+    from decimal import Decimal
+
+    from comptoir.invoicing import services
+
+    invoice = _draft(world, actor)
+    return Case(
+        lambda: services.invoice_line_update(
+            actor=actor, invoice=invoice, line=invoice.lines.get(), quantity=Decimal("7")
+        ),
+        [Event(Action.UPDATE, INVOICE_LINE, frozenset({"quantity"}), exact=True)],
+    )
+
+
+@exercises("comptoir.invoicing.services.drafts.invoice_line_remove")
+def _invoice_line_remove(world, actor):
+    from comptoir.invoicing import services
+
+    invoice = _draft(world, actor)
+    return Case(
+        lambda: services.invoice_line_remove(
+            actor=actor, invoice=invoice, line=invoice.lines.get()
+        ),
+        [Event(Action.DELETE, INVOICE_LINE)],
+    )
+
+
+@exercises("comptoir.invoicing.services.issue.invoice_issue")
+def _invoice_issue(world, actor):
+    from comptoir.invoicing import services
+
+    invoice = _draft(world, actor)
+    return Case(
+        lambda: services.invoice_issue(actor=actor, invoice=invoice),
+        [Event(Action.UPDATE, INVOICE, frozenset({"status", "number", "issued"}))],
+    )
+
+
+@exercises("comptoir.invoicing.services.from_orders.invoice_from_order")
+def _invoice_from_order(world, actor):
+    from comptoir.invoicing import services
+
+    order = _order(world, actor)
+    return Case(
+        lambda: services.invoice_from_order(actor=actor, order=order),
+        [Event(Action.CREATE, INVOICE, frozenset({"order", "lines"}))],
+    )
+
+
+@exercises("comptoir.invoicing.services.from_orders.invoice_from_deliveries")
+def _invoice_from_deliveries(world, actor):
+    from comptoir.invoicing import services
+    from comptoir.sales.models import DeliveryLine, DeliveryNote
+
+    order = _order(world, actor)
+    delivery = DeliveryNote.objects.create(
+        organisation=world.org_a, party=order.party, order=order, status="shipped"
+    )
+    order_line = order.lines.get()
+    DeliveryLine.objects.create(
+        delivery=delivery, order_line=order_line, **_invoice_line(name=order_line.name)
+    )
+    return Case(
+        lambda: services.invoice_from_deliveries(actor=actor, deliveries=[delivery]),
+        [Event(Action.CREATE, INVOICE, frozenset({"order", "lines"}))],
+    )
+
+
+@exercises("comptoir.invoicing.services.credit_notes.credit_note_create")
+def _credit_note_create(world, actor):
+    from comptoir.invoicing import services
+
+    invoice = services.invoice_issue(actor=actor, invoice=_draft(world, actor))
+    return Case(
+        lambda: services.credit_note_create(actor=actor, invoice=invoice),
+        [Event(Action.CREATE, INVOICE, frozenset({"credited", "lines"}))],
+    )
+
+
+@exercises("comptoir.invoicing.services.down_payments.down_payment_create")
+def _down_payment_create(world, actor):
+    from decimal import Decimal
+
+    from comptoir.invoicing import services
+
+    order = _order(world, actor)
+    return Case(
+        lambda: services.down_payment_create(actor=actor, order=order, percent=Decimal("30")),
+        [Event(Action.CREATE, INVOICE, frozenset({"order", "lines"}))],
     )
 
 

@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from comptoir.accounts.models import User
 from comptoir.audit.services import audit_verify
 from comptoir.ops.demo import DEMO_DOMAIN
-from comptoir.parties.models import ContactPerson, Interaction, Opportunity, Party
+from comptoir.parties.models import ContactPerson, Interaction, Party
+from comptoir.sales.models import Opportunity
 from comptoir.tenancy.models import Membership, Organisation
 from comptoir.tenancy.roles import Role
 

@@ -8,9 +8,10 @@ from comptoir.audit.models import AuditEvent
 from comptoir.audit.services import Actor
 from comptoir.ops.demo import fake_be_enterprise_number, fake_siren
 from comptoir.parties import services
-from comptoir.parties.models import ContactPerson, Interaction, Opportunity, Party, PartyKind
+from comptoir.parties.models import ContactPerson, Interaction, Party, PartyKind
 from comptoir.privacy import keys
 from comptoir.privacy.models import DataSubject
+from comptoir.sales.models import Opportunity
 
 fr, be = Faker("fr_FR"), Faker("nl_BE")
 

@@ -14,6 +14,7 @@ from comptoir.audit.services import Actor
 from comptoir.ops.demo import fake_siren
 from comptoir.parties import services
 from comptoir.parties.models import Party, PartyKind
+from comptoir.sales import services as sales_services
 from comptoir.tenancy.models import Membership
 from tests.parties.conftest import counts
 
@@ -46,7 +47,9 @@ def company(world, make_company, make_contact, actor):
         direction="inbound",
         note="Rappeler après le salon",
     )
-    services.opportunity_create(actor=actor, party=party, title="Rayonnages", amount="4321.99")
+    sales_services.opportunity_create(
+        actor=actor, party=party, title="Rayonnages", amount="4321.99"
+    )
     return party
 
 
@@ -362,16 +365,16 @@ def test_every_read_is_journalled_once(world, api_as, company):
         (
             f"/api/opportunities/{opportunity.pk}",
             Action.READ,
-            "parties.opportunity",
+            "sales.opportunity",
             str(opportunity.pk),
         ),
         ("/api/parties", Action.LIST, "parties.party", ""),
         (f"/api/parties/{company.pk}/contact-persons", Action.LIST, "parties.contactperson", ""),
         (f"/api/parties/{company.pk}/interactions", Action.LIST, "parties.interaction", ""),
-        ("/api/opportunities", Action.LIST, "parties.opportunity", ""),
-        ("/api/pipeline/board", Action.LIST, "parties.opportunity", ""),
-        ("/api/pipeline/funnel", Action.LIST, "parties.opportunity", ""),
-        ("/api/pipeline/stages", Action.LIST, "parties.pipelinestage", ""),
+        ("/api/opportunities", Action.LIST, "sales.opportunity", ""),
+        ("/api/pipeline/board", Action.LIST, "sales.opportunity", ""),
+        ("/api/pipeline/funnel", Action.LIST, "sales.opportunity", ""),
+        ("/api/pipeline/stages", Action.LIST, "sales.pipelinestage", ""),
         ("/api/parties/by-name?prefix=atelier", Action.LIST, "parties.party", ""),
     ]
     for path, action, object_type, object_id in reads:
@@ -434,7 +437,9 @@ def test_opportunities_move_through_the_stages_board_and_funnel(world, api_as, c
 
 def test_opportunity_input_errors_name_their_fields(world, api_as, company, make_company):
     api = api_as("sales")
-    stage_of_b = services.pipeline_stages_ensure(actor=Actor.system(), organisation=world.org_b)[0]
+    stage_of_b = sales_services.pipeline_stages_ensure(
+        actor=Actor.system(), organisation=world.org_b
+    )[0]
     cases = [
         ({"amount": 12.5}, "amount"),  # a JSON number: never a float
         ({"amount": "douze"}, "amount"),

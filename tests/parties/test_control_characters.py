@@ -16,6 +16,7 @@ from comptoir.parties import services
 from comptoir.parties.importing import services as importing
 from comptoir.parties.models import ContactPerson, Origin, Party, PartyKind
 from comptoir.privacy.fields import EncryptedDateField, EncryptedField
+from comptoir.sales import services as sales_services
 from tests.parties.conftest import counts
 
 fr = Faker("fr_FR")
@@ -63,10 +64,10 @@ def test_pipeline_services_refuse_a_control_character(world, actor, make_company
     party = make_company()
     before = counts()
     with pytest.raises(ValidationError) as raised:
-        services.opportunity_create(actor=actor, party=party, title="Devis\x00", amount="10")
+        sales_services.opportunity_create(actor=actor, party=party, title="Devis\x00", amount="10")
     assert "title" in raised.value.message_dict
     with pytest.raises(ValidationError) as raised:
-        services.pipeline_stage_create(
+        sales_services.pipeline_stage_create(
             actor=actor, organisation=world.org_a, name="Re\x1flance", probability=20
         )
     assert "name" in raised.value.message_dict

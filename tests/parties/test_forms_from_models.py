@@ -11,18 +11,21 @@ from comptoir.accounts.models import ApiToken
 from comptoir.accounts.services import TOKEN_FIELDS
 from comptoir.core.modelfields import integer_range
 from comptoir.parties import forms, services
-from comptoir.parties.models import ContactPerson, Opportunity, Party, PipelineStage
+from comptoir.parties.models import ContactPerson, Party
 from comptoir.parties.services.parties import CONTACT_PERSON_FIELDS, PARTY_FIELDS
-from comptoir.parties.services.pipeline import OPPORTUNITY_FIELDS, STAGE_FIELDS
+from comptoir.sales import pipeline_forms
+from comptoir.sales import services as sales_services
+from comptoir.sales.models import Opportunity, PipelineStage
+from comptoir.sales.pipeline_rules import OPPORTUNITY_FIELDS, STAGE_FIELDS
 from comptoir.web.forms import TokenCreateForm
 from tests.parties.conftest import counts
 
 FORMS = [
     ("company and individual", Party, PARTY_FIELDS, (forms.CompanyForm, forms.IndividualForm)),
     ("contact person", ContactPerson, CONTACT_PERSON_FIELDS, (forms.ContactPersonForm,)),
-    ("stage", PipelineStage, STAGE_FIELDS, (forms.PipelineStageForm,)),
-    ("opportunity", Opportunity, OPPORTUNITY_FIELDS, (forms.OpportunityEditForm,)),
-    ("new opportunity", Opportunity, OPPORTUNITY_FIELDS, (forms.OpportunityForm,)),
+    ("stage", PipelineStage, STAGE_FIELDS, (pipeline_forms.PipelineStageForm,)),
+    ("opportunity", Opportunity, OPPORTUNITY_FIELDS, (pipeline_forms.OpportunityEditForm,)),
+    ("new opportunity", Opportunity, OPPORTUNITY_FIELDS, (pipeline_forms.OpportunityForm,)),
     ("token", ApiToken, TOKEN_FIELDS, (TokenCreateForm,)),
 ]
 
@@ -63,13 +66,13 @@ def test_a_party_field_no_fieldset_names_shows_under_other():
 @pytest.mark.parametrize("amount", ["1e309", "9" * 40, "1000000000000", "NaN", "Infinity"])
 def test_the_service_refuses_an_amount_the_column_cannot_hold(world, actor, make_company, amount):
     party = make_company()
-    opportunity = services.opportunity_create(actor=actor, party=party, title="X", amount="1")
+    opportunity = sales_services.opportunity_create(actor=actor, party=party, title="X", amount="1")
     before = counts()
     with pytest.raises(ValidationError) as raised:
-        services.opportunity_create(actor=actor, party=party, title="Devis", amount=amount)
+        sales_services.opportunity_create(actor=actor, party=party, title="Devis", amount=amount)
     assert "12" in " ".join(raised.value.message_dict["amount"])
     with pytest.raises(ValidationError) as raised:
-        services.opportunity_update(actor=actor, opportunity=opportunity, amount=amount)
+        sales_services.opportunity_update(actor=actor, opportunity=opportunity, amount=amount)
     assert "12" in " ".join(raised.value.message_dict["amount"])
     assert counts() == before
 
@@ -77,11 +80,11 @@ def test_the_service_refuses_an_amount_the_column_cannot_hold(world, actor, make
 def test_an_amount_that_rounds_past_the_column_is_refused(world, actor, make_company):
     party = make_company()
     with pytest.raises(ValidationError) as raised:
-        services.opportunity_create(
+        sales_services.opportunity_create(
             actor=actor, party=party, title="Devis", amount="999999999999.995"
         )
     assert "amount" in raised.value.message_dict
-    stored = services.opportunity_create(
+    stored = sales_services.opportunity_create(
         actor=actor, party=party, title="Devis", amount="999 999 999 999,994"
     )
     assert str(stored.amount) == "999999999999.99"
@@ -90,10 +93,10 @@ def test_an_amount_that_rounds_past_the_column_is_refused(world, actor, make_com
 def test_the_opportunity_page_shows_an_amount_too_long_beside_its_field(world, ui_as, make_company):
     party = make_company()
     ui = ui_as("sales")
-    ui.get(f"/parties/{party.pk}/opportunities/new/")  # the default stages, once
+    ui.get(f"/sales/pipeline/parties/{party.pk}/opportunities/new/")  # the default stages, once
     before = counts()
     response = ui.post(
-        f"/parties/{party.pk}/opportunities/new/",
+        f"/sales/pipeline/parties/{party.pk}/opportunities/new/",
         {"title": "Devis", "amount": "9" * 20, "probability": "20"},
     )
     assert response.status_code == 200

@@ -16,9 +16,11 @@ from comptoir.accounts.models import ApiToken
 from comptoir.accounts.services import TOKEN_FIELDS
 from comptoir.audit.models import AuditEvent
 from comptoir.parties.api.schemas import INTERACTION_FIELDS
-from comptoir.parties.models import ContactPerson, Interaction, Opportunity, Party, PipelineStage
+from comptoir.parties.models import ContactPerson, Interaction, Party
 from comptoir.parties.services.parties import CONTACT_PERSON_FIELDS, PARTY_FIELDS
-from comptoir.parties.services.pipeline import OPPORTUNITY_FIELDS, STAGE_FIELDS
+from comptoir.sales import services as sales_services
+from comptoir.sales.models import Opportunity, PipelineStage
+from comptoir.sales.pipeline_rules import OPPORTUNITY_FIELDS, STAGE_FIELDS
 from comptoir.tenancy.models import Organisation
 from comptoir.tenancy.services import ORGANISATION_SELF_FIELDS
 from tests.parties.conftest import counts
@@ -124,14 +126,13 @@ def _text_fields(model, names) -> list[str]:
 @pytest.fixture
 def targets(world, make_company, make_contact, actor):
     """Per body: (method, path, a valid body) for each operation taking it."""
-    from comptoir.parties import services
 
     party = make_company()
     person = make_contact(party)
-    stage = services.pipeline_stage_create(
+    stage = sales_services.pipeline_stage_create(
         actor=actor, organisation=world.org_a, name="Relance", probability=20
     )
-    opportunity = services.opportunity_create(actor=actor, party=party, title="X", amount="1")
+    opportunity = sales_services.opportunity_create(actor=actor, party=party, title="X", amount="1")
     return {
         "PartyIn": ("post", "/api/parties", {"kind": "company", "company_name": "Atelier"}),
         "PartyPatch": ("patch", f"/api/parties/{party.pk}", {}),

@@ -14,6 +14,8 @@ from comptoir.parties import selectors, services
 from comptoir.parties.importing import services as import_services
 from comptoir.parties.models import Origin, Party, PartyKind
 from comptoir.privacy import crypto
+from comptoir.sales import selectors as sales_selectors
+from comptoir.sales import services as sales_services
 from comptoir.tenancy.models import Membership
 
 fr = Faker("fr_FR")
@@ -309,10 +311,10 @@ def _listing(name, world, actor, company, make_contact):
             ],
         )
     return (
-        lambda: services.opportunity_create(
+        lambda: sales_services.opportunity_create(
             actor=actor, party=_individual(world, actor), title=fr.word(), amount="10.00"
         ),
-        lambda: [o.party.display_name for o in selectors.opportunity_list(organisation=org)],
+        lambda: [o.party.display_name for o in sales_selectors.opportunity_list(organisation=org)],
     )
 
 

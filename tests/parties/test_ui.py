@@ -10,16 +10,10 @@ from faker import Faker
 from comptoir.audit.models import Action, AuditEvent
 from comptoir.ops.demo import fake_siren
 from comptoir.parties import services
-from comptoir.parties.models import (
-    ContactPerson,
-    Interaction,
-    Opportunity,
-    Origin,
-    Party,
-    PartyKind,
-    PipelineStage,
-)
+from comptoir.parties.models import ContactPerson, Interaction, Origin, Party, PartyKind
 from comptoir.parties.views import PAGE_SIZE
+from comptoir.sales import services as sales_services
+from comptoir.sales.models import Opportunity, PipelineStage
 from comptoir.tenancy.models import Membership
 from tests.pages import assert_titled_and_labelled
 from tests.parties.conftest import counts
@@ -336,7 +330,7 @@ def test_detail_shows_people_and_timeline_and_is_audited_once(
     services.interaction_record(
         actor=actor, party=company, kind="call", direction="inbound", note="Rappeler jeudi."
     )
-    services.opportunity_create(actor=actor, party=company, title="Fours", amount="12500.00")
+    sales_services.opportunity_create(actor=actor, party=company, title="Fours", amount="12500.00")
     before = AuditEvent.objects.count()
     sales_page = ui_as("sales").get(f"/parties/{company.pk}/")
     assert AuditEvent.objects.count() == before + 1
@@ -383,19 +377,22 @@ def test_recording_an_interaction(ui_as, make_company, make_contact):
 # Pipeline ---------------------------------------------------------------------------------
 def test_support_has_no_pipeline(ui_as):
     ui = ui_as("support")
-    assert ui.get("/parties/pipeline/").status_code == 403
+    assert ui.get("/sales/pipeline/").status_code == 403
 
 
 def test_opportunity_created_from_the_party_page(ui_as, make_company):
     company = make_company()
     ui = ui_as("sales")
-    page = ui.get(f"/parties/{company.pk}/opportunities/new/")
-    bad = ui.post(f"/parties/{company.pk}/opportunities/new/", {"title": "Fours", "amount": "x"})
+    page = ui.get(f"/sales/pipeline/parties/{company.pk}/opportunities/new/")
+    bad = ui.post(
+        f"/sales/pipeline/parties/{company.pk}/opportunities/new/",
+        {"title": "Fours", "amount": "x"},
+    )
     assert bad.status_code == 200
     assert form_errors(bad, "amount")
     stage = page.context["form"].fields["stage"].choices[1][0]
     response = ui.post(
-        f"/parties/{company.pk}/opportunities/new/",
+        f"/sales/pipeline/parties/{company.pk}/opportunities/new/",
         {"title": "Fours", "amount": "1 234,565", "stage": stage},
     )
     assert response.status_code == 302
@@ -406,15 +403,15 @@ def test_opportunity_created_from_the_party_page(ui_as, make_company):
 
 def test_board_moves_an_opportunity_with_htmx(ui_as, make_company, actor):
     company = make_company()
-    opportunity = services.opportunity_create(
+    opportunity = sales_services.opportunity_create(
         actor=actor, party=company, title="Vitrines", amount="8000"
     )
     ui = ui_as("sales")
-    board = ui.get("/parties/pipeline/")
+    board = ui.get("/sales/pipeline/")
     assert board.status_code == 200
     target = PipelineStage._base_manager.get(organisation=company.organisation, is_won=True)
     response = ui.post(
-        f"/parties/pipeline/{opportunity.pk}/move/",
+        f"/sales/pipeline/{opportunity.pk}/move/",
         {f"o{opportunity.pk}-stage": target.pk},
         headers={"HX-Request": "true"},
     )
@@ -430,7 +427,7 @@ def test_board_moves_an_opportunity_with_htmx(ui_as, make_company, actor):
     # Without htmx: a redirect back to the board; a stage of another
     # organisation is not a choice.
     response = ui.post(
-        f"/parties/pipeline/{opportunity.pk}/move/", {f"o{opportunity.pk}-stage": 999999}
+        f"/sales/pipeline/{opportunity.pk}/move/", {f"o{opportunity.pk}-stage": 999999}
     )
     assert response.status_code == 302
     opportunity.refresh_from_db()
@@ -439,23 +436,23 @@ def test_board_moves_an_opportunity_with_htmx(ui_as, make_company, actor):
 
 def test_auditor_sees_the_board_but_cannot_move(ui_as, make_company, actor):
     company = make_company()
-    opportunity = services.opportunity_create(
+    opportunity = sales_services.opportunity_create(
         actor=actor, party=company, title="Comptoirs", amount="500"
     )
     ui = ui_as("auditor")
-    page = ui.get("/parties/pipeline/")
+    page = ui.get("/sales/pipeline/")
     assert page.status_code == 200
     assert "Comptoirs" in page.content.decode()
     assert "/move/" not in page.content.decode()
     stage = PipelineStage._base_manager.filter(organisation=company.organisation).last()
-    response = ui.post(f"/parties/pipeline/{opportunity.pk}/move/", {"o-stage": stage.pk})
+    response = ui.post(f"/sales/pipeline/{opportunity.pk}/move/", {"o-stage": stage.pk})
     assert response.status_code == 403
 
 
 def test_visiting_an_empty_pipeline_writes_nothing_but_its_audit_event(ui_as):
     ui = ui_as("auditor")
     before = counts()
-    page = ui.get("/parties/pipeline/")
+    page = ui.get("/sales/pipeline/")
     assert page.status_code == 200
     assert page.context["columns"] == []
     assert not PipelineStage._base_manager.exists()
@@ -471,7 +468,7 @@ def test_visiting_an_empty_pipeline_writes_nothing_but_its_audit_event(ui_as):
         "/parties/{company}/contacts/new/",
         "/parties/contacts/{person}/edit/",
         "/parties/{company}/interactions/new/",
-        "/parties/{company}/opportunities/new/",
+        "/sales/pipeline/parties/{company}/opportunities/new/",
     ],
 )
 def test_every_form_page_has_a_title_and_labels_every_field(

@@ -6,10 +6,12 @@ from faker import Faker
 
 from comptoir.audit.services import Actor
 from comptoir.parties import services
-from comptoir.parties.models import ContactPerson, Interaction, Opportunity, Party, PartyKind
+from comptoir.parties.models import ContactPerson, Interaction, Party, PartyKind
 from comptoir.privacy import crypto
 from comptoir.privacy.declarations import Category, Purpose
 from comptoir.privacy.registry import registry
+from comptoir.sales import services as sales_services
+from comptoir.sales.models import Opportunity
 
 fake = Faker("fr_FR")
 
@@ -40,7 +42,7 @@ def test_an_individual_party_and_what_hangs_on_it(world, actor):
     interaction = services.interaction_record(
         actor=actor, party=person, kind="call", direction="inbound", note=fake.sentence()
     )
-    opportunity = services.opportunity_create(
+    opportunity = sales_services.opportunity_create(
         actor=actor, party=person, title=fake.catch_phrase(), amount="1200.00"
     )
     someone_else = _individual(world, actor)

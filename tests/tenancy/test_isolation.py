@@ -16,14 +16,9 @@ from comptoir.audit.models import AuditEvent
 from comptoir.audit.services import Actor
 from comptoir.ops.demo import fake_be_enterprise_number
 from comptoir.parties import services as parties
-from comptoir.parties.models import (
-    ContactPerson,
-    Interaction,
-    Opportunity,
-    Party,
-    PartyKind,
-    PipelineStage,
-)
+from comptoir.parties.models import ContactPerson, Interaction, Party, PartyKind
+from comptoir.sales import services as sales
+from comptoir.sales.models import Opportunity, PipelineStage
 from comptoir.tenancy.models import Membership
 from tests.conftest import ApiClient, make_token
 
@@ -79,7 +74,7 @@ def owner_a_and_b_data(world):
     parties.interaction_record(
         actor=actor, party=company, contact_person=person, kind="call", direction="inbound"
     )
-    parties.opportunity_create(actor=actor, party=company, title=be.bs(), amount="1200.00")
+    sales.opportunity_create(actor=actor, party=company, title=be.bs(), amount="1200.00")
     owner_a = ApiClient(make_token(world.member("owner"), world.org_a))
     return owner_a
 

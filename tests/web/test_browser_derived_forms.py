@@ -6,7 +6,8 @@ from playwright.sync_api import Page, expect
 
 from comptoir.audit.services import Actor
 from comptoir.parties import services
-from comptoir.parties.models import Opportunity, PartyKind
+from comptoir.parties.models import PartyKind
+from comptoir.sales.models import Opportunity
 from tests.web.conftest import login, screenshot, unlabelled_fields
 
 pytestmark = pytest.mark.browser
@@ -21,7 +22,7 @@ def test_an_opportunity_amount_too_long_is_shown_beside_its_field(page: Page, si
         company_name="Atelier Moreau",
     )
     login(page, site, sales.email)
-    page.goto(f"{site}/parties/{party.pk}/opportunities/new/")
+    page.goto(f"{site}/sales/pipeline/parties/{party.pk}/opportunities/new/")
     assert unlabelled_fields(page) == []
     title = page.locator("input[name=title]")
     assert title.get_attribute("maxlength") == "200"

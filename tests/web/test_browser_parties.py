@@ -11,7 +11,9 @@ from playwright.sync_api import Page, expect
 from comptoir.audit.services import Actor
 from comptoir.ops.demo import fake_siren
 from comptoir.parties import services
-from comptoir.parties.models import ContactPerson, Party, PartyKind, PipelineStage
+from comptoir.parties.models import ContactPerson, Party, PartyKind
+from comptoir.sales import services as sales_services
+from comptoir.sales.models import PipelineStage
 from tests.web.conftest import login, screenshot, unlabelled_fields
 
 pytestmark = pytest.mark.browser
@@ -118,12 +120,14 @@ def test_sales_moves_an_opportunity_on_the_board(page: Page, site, world):
         )
         title = f"Équipement {fr.word()} {amount}"
         names.append(title)
-        last = services.opportunity_create(actor=actor, party=company, title=title, amount=amount)
+        last = sales_services.opportunity_create(
+            actor=actor, party=company, title=title, amount=amount
+        )
     won = PipelineStage._base_manager.get(organisation=world.org_a, is_won=True)
 
     login(page, site, world.member("sales").email)
-    page.locator("header nav a[href='/parties/pipeline/']").click()
-    expect(page).to_have_url(f"{site}/parties/pipeline/")
+    page.locator("header nav a[href='/sales/pipeline/']").click()
+    expect(page).to_have_url(f"{site}/sales/pipeline/")
     assert unlabelled_fields(page) == []
     expect(page.locator(f"#stage-{won.pk} .card")).to_have_count(0)
     screenshot(page, "pipeline")
@@ -133,7 +137,7 @@ def test_sales_moves_an_opportunity_on_the_board(page: Page, site, world):
     card.locator("button").click()
     expect(page.locator(f"#stage-{won.pk} #opportunity-{last.pk}")).to_be_visible()
     expect(page.locator(f"#funnel-{won.pk} .count")).to_have_text("1")
-    expect(page).to_have_url(f"{site}/parties/pipeline/")  # swapped in place
+    expect(page).to_have_url(f"{site}/sales/pipeline/")  # swapped in place
     expect(page.locator("#pipeline")).to_have_count(1)
     screenshot(page, "pipeline-moved")
     last.refresh_from_db()
@@ -143,7 +147,44 @@ def test_sales_moves_an_opportunity_on_the_board(page: Page, site, world):
 def test_support_sees_contacts_but_no_pipeline(page: Page, site, world):
     login(page, site, world.member("support").email)
     expect(page.locator("header nav a[href='/parties/']")).to_be_visible()
-    expect(page.locator("header nav a[href='/parties/pipeline/']")).to_have_count(0)
+    expect(page.locator("header nav a[href='/sales/pipeline/']")).to_have_count(0)
     page.locator("header nav a[href='/parties/']").click()
     expect(page.locator("#new-company")).to_have_count(0)
     screenshot(page, "parties-support")
+
+
+def test_a_company_gets_its_e_invoicing_address_and_its_page_shows_its_opportunities(
+    page: Page, site, world
+):
+    """The e-invoicing address on the company form (refused with a typo, beside its
+    field), then on the party page next to the opportunities the sales app lists."""
+    actor = Actor.user(world.member("sales").pk)
+    company = services.party_create(
+        actor=actor,
+        organisation=world.org_a,
+        kind=PartyKind.COMPANY,
+        company_name=fr.company(),
+        siren=fake_siren(fr),
+    )
+    opportunity = sales_services.opportunity_create(
+        actor=actor, party=company, title=f"Rayonnages {fr.word()}", amount="4321.99"
+    )
+
+    login(page, site, world.member("sales").email)
+    page.goto(f"{site}/parties/{company.pk}/edit/")
+    assert unlabelled_fields(page) == []
+    page.locator("#id_einvoice_address").fill("0225:123")
+    page.locator("#save").click()
+    expect(page.locator("#id_einvoice_address ~ .errorlist")).to_be_visible()
+    screenshot(page, "party-einvoice-address-error")
+    page.locator("#id_einvoice_address").fill(f"0225:{company.siren[:3]} {company.siren[3:]}")
+    page.locator("#save").click()
+    expect(page).to_have_url(f"{site}/parties/{company.pk}/")
+    expect(page.locator("#einvoice-address")).to_have_text(f"0225:{company.siren}")
+    expect(page.locator(f"#opportunity-{opportunity.pk}")).to_have_text(opportunity.title)
+    screenshot(page, "party-einvoice-address")
+    page.locator(f"a[href='/sales/pipeline/opportunities/{opportunity.pk}/edit/']").click()
+    expect(page).to_have_url(f"{site}/sales/pipeline/opportunities/{opportunity.pk}/edit/")
+    expect(page.locator("header nav a[href='/sales/pipeline/']")).to_have_attribute(
+        "aria-current", "page"
+    )

@@ -14,6 +14,7 @@ from comptoir.audit.services import Actor
 from comptoir.ops.demo import fake_siren
 from comptoir.parties import services
 from comptoir.parties.models import PartyKind
+from comptoir.sales import services as sales_services
 from comptoir.tenancy.models import Membership
 from tests.conftest import enrol_totp
 from tests.web.conftest import login, screenshot
@@ -54,7 +55,7 @@ def busy_party(world):
         actor=system, party=party, given_names=fr.first_name(), family_name=fr.last_name()
     )
     services.interaction_record(actor=system, party=party, kind="call", direction="inbound")
-    services.opportunity_create(actor=system, party=party, title="Offre", amount="1200.00")
+    sales_services.opportunity_create(actor=system, party=party, title="Offre", amount="1200.00")
     return party
 
 
@@ -77,9 +78,9 @@ def test_no_page_makes_a_request_to_another_origin(page: Page, site, world, busy
         "/parties/new/individual/",
         f"{party}contacts/new/",
         f"{party}interactions/new/",
-        f"{party}opportunities/new/",
-        "/parties/pipeline/",
-        "/parties/pipeline/stages/",
+        f"/sales/pipeline/parties/{busy_party.pk}/opportunities/new/",
+        "/sales/pipeline/",
+        "/sales/pipeline/stages/",
         "/parties/import/",
         "/members/",
         "/tokens/",
@@ -133,7 +134,7 @@ def test_a_200_character_word_does_not_widen_the_pages(page: Page, site, world, 
         actor=system, party=party, kind="call", direction="inbound", note=long_word(1000)
     )
     sales = world.members["sales"]
-    services.opportunity_create(
+    sales_services.opportunity_create(
         actor=system,
         party=party,
         title=long_word(),
@@ -147,7 +148,7 @@ def test_a_200_character_word_does_not_widen_the_pages(page: Page, site, world, 
         "home": "/",
         "list": "/parties/",
         "detail": f"/parties/{party.pk}/",
-        "pipeline": "/parties/pipeline/",
+        "pipeline": "/sales/pipeline/",
     }
     for name, path in pages.items():
         page.goto(f"{site}{path}")

@@ -16,8 +16,10 @@ from comptoir.audit.models import Action, AuditEvent
 from comptoir.audit.services import Actor
 from comptoir.ops.demo import fake_siren
 from comptoir.parties import services
-from comptoir.parties.models import PartyKind, PipelineStage
+from comptoir.parties.models import PartyKind
 from comptoir.privacy import keys
+from comptoir.sales import services as sales_services
+from comptoir.sales.models import PipelineStage
 from comptoir.tenancy.models import Membership
 from comptoir.tenancy.roles import MATRIX, Permission, Role, has_permission
 from tests.conftest import ROLES
@@ -65,7 +67,7 @@ def desk(world):
     both = company(world, is_prospect=False, is_client=True, is_supplier=True)
     company(world, is_prospect=False, is_supplier=True)
     sales = membership(world, "sales")
-    mine = services.opportunity_create(
+    mine = sales_services.opportunity_create(
         actor=system,
         party=person,
         title=f"Contrat {fr.word()} {fr.random_int(100, 999)}",
@@ -73,7 +75,7 @@ def desk(world):
         probability=50,
         owner=sales,
     )
-    other = services.opportunity_create(
+    other = sales_services.opportunity_create(
         actor=system,
         party=client,
         title=f"Renouvellement {fr.word()} {fr.random_int(100, 999)}",
@@ -81,7 +83,7 @@ def desk(world):
         probability=10,
     )
     won = PipelineStage.objects.of(world.org_a).get(is_won=True)
-    services.opportunity_create(
+    sales_services.opportunity_create(
         actor=system, party=both, title="Signé", amount="5000.00", stage=won, owner=sales
     )
     now = timezone.now()
@@ -95,7 +97,9 @@ def desk(world):
         )
     # Another organisation's figures never show.
     foreign = company(world, organisation=world.org_b, is_client=True)
-    services.opportunity_create(actor=system, party=foreign, title="Ailleurs", amount="777.00")
+    sales_services.opportunity_create(
+        actor=system, party=foreign, title="Ailleurs", amount="777.00"
+    )
     services.interaction_record(actor=system, party=foreign, kind="call", direction="inbound")
     return {"person": person, "client": client, "first": prospects[0], "mine": mine, "other": other}
 
@@ -192,7 +196,7 @@ def test_dashboard_queries_do_not_grow_with_the_data(
         services.interaction_record(
             actor=Actor.system(), party=person, kind="email", direction="outbound"
         )
-        services.opportunity_create(
+        sales_services.opportunity_create(
             actor=Actor.system(), party=person, title="Offre", amount="10.00", owner=owner
         )
     keys.clear_caches()

@@ -26,12 +26,12 @@ neither choices nor validators, and turns an encrypted field (a binary column)
 into bytes; this module writes what it lacks and nothing else.
 """
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from ninja import Schema
 from pydantic import BeforeValidator, Field, create_model
 from pydantic.fields import FieldInfo
@@ -91,6 +91,20 @@ def _amount_type(field: models.DecimalField) -> Any:
     ]
 
 
+def _in_utc(moment: datetime) -> datetime:
+    """A moment in UTC (a naive one read in the display time zone): the form every
+    database stores and compares. An offset PostgreSQL does not take (beyond
+    15:59) or a moment that leaves the calendar in UTC is refused, never a 500."""
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise PydanticCustomError(
+            "datetime_range", "This moment is outside the calendar Comptoir keeps."
+        ) from None
+
+
 def _iso(kind: type[date]) -> Any:
     """A date or date-time as the document says: an ISO 8601 string. pydantic's
     lax mode would also read a number, or a string of digits, as seconds since
@@ -101,15 +115,21 @@ def _iso(kind: type[date]) -> Any:
             return value
         if isinstance(value, str):
             try:
-                return kind.fromisoformat(value.strip())
+                parsed = kind.fromisoformat(value.strip())
             except ValueError:
                 pass
+            else:
+                return _in_utc(parsed) if kind is datetime else parsed
         example = "2026-12-03T09:30:00+01:00" if kind is datetime else "2026-12-03"
         raise PydanticCustomError(
             "iso_format", "Give an ISO 8601 string, e.g. {example}.", {"example": example}
         )
 
     return Annotated[kind, BeforeValidator(parse)]
+
+
+IsoDate = _iso(date)
+IsoDateTime = _iso(datetime)
 
 
 def _choices_type(field: models.Field) -> Any:

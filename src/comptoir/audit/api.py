@@ -1,13 +1,12 @@
 from datetime import datetime
 
-from django.utils import timezone
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import IPvAnyAddress
 
 from comptoir.api.auth import require
 from comptoir.api.errors import ERRORS
-from comptoir.api.modelschema import Id
+from comptoir.api.modelschema import Id, IsoDateTime
 from comptoir.audit import selectors
 from comptoir.audit.models import Action, ActorKind, AuditEvent
 from comptoir.audit.reads import record_list, record_read
@@ -45,8 +44,8 @@ class EventFilter(FilterSchema):
     object_type: str | None = Field(None, max_length=_length("object_type"))
     object_id: str | None = Field(None, max_length=_length("object_id"))
     field: str | None = Field(None, max_length=100, description="a field name the event touched")
-    since: datetime | None = Field(None, description="from this moment (included)")
-    until: datetime | None = Field(None, description="up to this moment (excluded)")
+    since: IsoDateTime | None = Field(None, description="from this moment (included)")
+    until: IsoDateTime | None = Field(None, description="up to this moment (excluded)")
 
 
 def _selector_filters(filters: EventFilter) -> dict:
@@ -56,8 +55,6 @@ def _selector_filters(filters: EventFilter) -> dict:
             continue
         if name == "ip_address":
             value = str(value)
-        elif isinstance(value, datetime) and timezone.is_naive(value):
-            value = timezone.make_aware(value)  # read in the display time zone
         values[name] = value
     return values
 

@@ -17,6 +17,7 @@ from comptoir.ops.demo import fake_be_enterprise_number, fake_siren
 from comptoir.parties import services
 from comptoir.parties.models import Channel, ContactStatus, Direction, InteractionKind, Origin
 from comptoir.privacy import normalise
+from comptoir.sales import services as sales_services
 from comptoir.tenancy.models import Membership, Organisation
 
 COMPANIES = 6
@@ -104,7 +105,7 @@ def demo_parties(*, actor: Actor, organisation: Organisation, fake: Faker) -> No
             origin=Origin.WEBSITE_FORM,
         )
     for n, party in enumerate(parties[:4]):
-        services.opportunity_create(
+        sales_services.opportunity_create(
             actor=actor,
             party=party,
             title=f"{fake.catch_phrase()[:80]}",

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class PartiesConfig(AppConfig):
     name = "comptoir.parties"
     label = "parties"
-    verbose_name = _("Parties and pipeline")
+    verbose_name = _("Parties")

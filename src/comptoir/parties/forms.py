@@ -1,4 +1,4 @@
-"""The UI's forms for parties, contact persons, interactions and the pipeline.
+"""The UI's forms for parties, contact persons and interactions.
 
 Forms only parse what the browser sends; the rules (identifiers, duplicates,
 dates, who belongs to which organisation) live in the models and services,
@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.core.modelfields import amount_max_length, integer_range
+from comptoir.core.modelfields import integer_range
 from comptoir.parties import access
 from comptoir.parties.models import (
     Channel,
@@ -19,17 +19,14 @@ from comptoir.parties.models import (
     Direction,
     Interaction,
     InteractionKind,
-    Opportunity,
     Origin,
     Party,
     PartyKind,
     PartyRole,
-    PipelineStage,
     declare,
 )
 from comptoir.parties.rules import BANK_DETAILS
 from comptoir.parties.services.parties import CONTACT_PERSON_FIELDS, PARTY_FIELDS
-from comptoir.parties.services.pipeline import AMOUNT, OPPORTUNITY_FIELDS, STAGE_FIELDS
 from comptoir.tenancy import selectors as tenancy_selectors
 from comptoir.tenancy.models import Organisation
 
@@ -41,7 +38,7 @@ class MemberChoiceField(forms.ModelChoiceField):
         return obj.user.name
 
 
-def _members(organisation: Organisation):
+def members(organisation: Organisation):
     return tenancy_selectors.membership_list(organisation=organisation)
 
 
@@ -109,7 +106,7 @@ class PartyFilterForm(forms.Form):
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sales_rep"].queryset = _members(organisation)
+        self.fields["sales_rep"].queryset = members(organisation)
 
 
 class PartySearchForm(forms.Form):
@@ -174,6 +171,7 @@ ADDRESS_FIELDS = (
     "delivery_postal_code",
     "delivery_city",
     "delivery_country",
+    "einvoice_address",
 )
 COMPANY_FIELDS = (
     "company_name",
@@ -210,7 +208,7 @@ def _party_fields(names: tuple[str, ...]) -> dict[str, forms.Field]:
         fields["sales_rep"].empty_label = "—"
     if "email" in fields:
         fields["email"].widget.attrs["autocomplete"] = "off"
-    for name in BANK_FIELDS:
+    for name in (*BANK_FIELDS, "einvoice_address"):
         if name in fields:
             fields[name].widget.attrs.update(autocomplete="off", spellcheck="false")
     return fields
@@ -228,7 +226,7 @@ class PartyForm(FieldsetsMixin, forms.Form):
         for name in [name for name in self.fields if name not in allowed]:
             del self.fields[name]
         if "sales_rep" in self.fields:
-            self.fields["sales_rep"].queryset = _members(organisation)
+            self.fields["sales_rep"].queryset = members(organisation)
 
     @classmethod
     def initial_from(cls, party: Party, role: str) -> dict:
@@ -336,111 +334,11 @@ class InteractionForm(forms.Form):
             )
 
 
-# Pipeline ------------------------------------------------------------------------
-PIPELINE_STAGE_FIELDS = in_model_order(PipelineStage, STAGE_FIELDS)
-
-
-class PipelineStageForm(forms.Form):
-    """A stage's name, place in the order, default probability and outcome.
-
-    ``adding``: a new stage, whose place may be left empty (after the last one)."""
-
-    def __init__(self, *args, adding: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if adding:
-            self.fields["position"].required = False
-            self.fields["position"].help_text = _("Leave empty to put it after the last stage.")
-
-    @classmethod
-    def initial_from(cls, stage: PipelineStage) -> dict:
-        return {name: getattr(stage, name) for name in cls.base_fields}
-
-
-PipelineStageForm.base_fields = forms.fields_for_model(
-    PipelineStage, fields=PIPELINE_STAGE_FIELDS, formfield_callback=model_formfield
-)
-PipelineStageForm.base_fields["position"].help_text = _(
-    "Stages are shown from the smallest number to the largest."
-)
-
-
-def _opportunity_fields() -> dict[str, forms.Field]:
-    """An opportunity's fields as its model declares them; the amount is typed as
-    text ("1 250,50"), read by the service (``parse_decimal``), as long as the
-    API takes it (``api.modelschema``)."""
-    fields = forms.fields_for_model(
-        Opportunity,
-        formfield_callback=model_formfield,
-        fields=in_model_order(Opportunity, OPPORTUNITY_FIELDS),
-        widgets={"expected_close_on": DATE},
-        field_classes={"owner": MemberChoiceField},
-    )
-    fields["amount"] = forms.CharField(
-        label=_("Amount (€, excl. VAT)"),
-        max_length=amount_max_length(AMOUNT),
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
-    fields["owner"].empty_label = "—"
-    return fields
-
-
-class OpportunityEditForm(forms.Form):
-    """What an opportunity's edit changes; its stage changes on the board."""
-
-    def __init__(self, *args, organisation: Organisation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _members(organisation)
-
-    @classmethod
-    def initial_from(cls, opportunity: Opportunity) -> dict:
-        return {
-            name: getattr(opportunity, opportunity._meta.get_field(name).attname)
-            for name in cls.base_fields
-        }
-
-
-OpportunityEditForm.base_fields = _opportunity_fields()
-
-
-class OpportunityForm(OpportunityEditForm):
-    """A new opportunity: its stage too, and the stage's probability by default."""
-
-    field_order = ("title", "amount", "stage", "probability", "expected_close_on", "owner")
-
-    def __init__(self, *args, organisation: Organisation, stages, **kwargs):
-        super().__init__(*args, organisation=organisation, **kwargs)
-        self.stages = {stage.pk: stage for stage in stages}
-        self.fields["stage"].choices = [(stage.pk, stage.name) for stage in stages]
-
-
-OpportunityForm.base_fields = {
-    **_opportunity_fields(),
-    "stage": forms.TypedChoiceField(label=_("Stage"), coerce=int, required=False, empty_value=None),
-}
-OpportunityForm.base_fields["probability"].required = False
-OpportunityForm.base_fields["probability"].help_text = _(
-    "Leave empty for the stage's own probability."
-)
-
-
-class OpportunityMoveForm(forms.Form):
-    stage = forms.TypedChoiceField(label=_("Move to"), coerce=int)
-
-    def __init__(self, *args, stages, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.stages = {stage.pk: stage for stage in stages}
-        self.fields["stage"].choices = [(stage.pk, stage.name) for stage in stages]
-
-
 __all__ = [
     "CompanyForm",
     "ContactPersonForm",
     "IndividualForm",
     "InteractionForm",
-    "OpportunityEditForm",
-    "OpportunityForm",
-    "OpportunityMoveForm",
     "PartyFilterForm",
     "PartySearchForm",
-    "PipelineStageForm",
 ]

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from comptoir.core import identifiers
@@ -23,8 +24,11 @@ Errors = dict[str, ValidationError]
 
 IDENTIFIERS = ("siren", "siret", "enterprise_number", "vat_number")
 BANK_DETAILS = ("iban", "bic")
+EINVOICE_ADDRESS = "einvoice_address"
+# What the checks rewrite into their checked form.
+CHECKED_FIELDS = (*IDENTIFIERS, EINVOICE_ADDRESS)
 # What ``party_tidy`` rewrites.
-TIDIED_FIELDS = ("company_name", *IDENTIFIERS, *BANK_DETAILS)
+TIDIED_FIELDS = ("company_name", *IDENTIFIERS, *BANK_DETAILS, EINVOICE_ADDRESS)
 PERSON_FIELDS = ("given_names", "family_name", "email", "phone", "civility")
 DATE_ORDER = (("client_since", "client_ended_on"), ("supplier_since", "supplier_ended_on"))
 ROLE_DATES = (
@@ -38,18 +42,94 @@ PARTY_RULE_FIELDS = (
     "country",
     "company_name",
     *IDENTIFIERS,
+    EINVOICE_ADDRESS,
     *PERSON_FIELDS,
     *(name for pair in DATE_ORDER for name in pair),
 )
 CONTACT_PERSON_RULE_FIELDS = ("contact_status", "preferred_channel")
 
+# The electronic address schemes (EAS code list of the CEF, as Peppol BIS 3.0 and
+# the French reform use it) a party's e-invoicing address may name: "SCHEME:VALUE".
+EINVOICE_SCHEMES = frozenset(
+    {
+        *("0002", "0007", "0009", "0088", "0106", "0130", "0135", "0142", "0151"),
+        *("0183", "0184", "0190", "0191", "0192", "0193", "0195", "0196", "0198"),
+        *("0199", "0200", "0201", "0202", "0204", "0208", "0209", "0210", "0211"),
+        *("0212", "0213", "0215", "0216", "0221", "0225", "0230"),
+        *(str(code) for code in range(9901, 9960)),  # national VAT and tax numbers
+        "EM",  # an email address
+    }
+)
+SIREN_SCHEMES = ("0002", "0225")  # 0225: the French directory (SIREN, or SIREN_suffix)
+
+
+def _french_directory(value: str) -> str:
+    """A French directory address: a SIREN, alone or followed by ``_`` and a
+    suffix (SIRET, routing code) the platform gave."""
+    siren, underscore, rest = value.partition("_")
+    checked = identifiers.siren(identifiers.compact(siren))
+    if underscore and not rest:
+        raise ValidationError(_("Give what follows the “_” or leave it out."), code="invalid")
+    return f"{checked}{underscore}{rest}"
+
+
+# The schemes whose value is checked, and how (each returns the value in its checked form).
+EINVOICE_VALUE_CHECKS = {
+    "0002": lambda value: identifiers.siren(identifiers.compact(value)),
+    "0009": lambda value: identifiers.siret(identifiers.compact(value)),
+    "0208": lambda value: identifiers.be_enterprise_number(identifiers.compact(value)),
+    "0225": _french_directory,
+    "EM": lambda value: _email(value),
+}
+
+
+def _email(value: str) -> str:
+    validate_email(value)
+    return value
+
+
+def einvoice_address(value: str) -> str:
+    """A party's electronic invoicing address, ``SCHEME:VALUE``, in its checked form
+    (e.g. ``0208:0403170701``, ``0225:315143296``, ``EM:factures@example.fr``): a
+    known scheme, a value, and for a Belgian enterprise number (0208), a SIREN
+    (0002, 0225) or a SIRET (0009) a valid one. Messages never quote the value."""
+    scheme, colon, rest = value.partition(":")
+    scheme, rest = scheme.strip().upper(), rest.strip()
+    if not colon or not scheme:
+        raise ValidationError(
+            _("Write the scheme, a colon and the identifier, e.g. 0208:0403170701."),
+            code="invalid",
+        )
+    if scheme not in EINVOICE_SCHEMES:
+        raise ValidationError(
+            _("Unknown electronic address scheme: use a code of the EAS list (e.g. 0208, 0225)."),
+            code="scheme",
+        )
+    if not rest:
+        raise ValidationError(_("Give the identifier after the colon."), code="required")
+    check = EINVOICE_VALUE_CHECKS.get(scheme)
+    if check is not None:
+        rest = check(rest)
+    elif any(character.isspace() for character in rest):
+        raise ValidationError(_("An electronic address has no space."), code="invalid")
+    return f"{scheme}:{rest}"
+
+
+def einvoice_parts(address: str) -> tuple[str, str]:
+    """A stored e-invoicing address as the e-invoice writes it (BT-49 and its scheme
+    identifier): ``("0208", "0403170701")``; ``("", "")`` when the party has none."""
+    scheme, _colon, identifier = address.partition(":")
+    return (scheme, identifier) if identifier else ("", "")
+
 
 def party_tidy(values: Values) -> None:
     """What a party's values become before any check: identifiers and bank details
-    compact and upper-case (an IBAN is kept in its electronic form), the name stripped."""
+    compact and upper-case (an IBAN is kept in its electronic form), the name and
+    the e-invoicing address stripped."""
     for name in (*IDENTIFIERS, *BANK_DETAILS):
         values[name] = identifiers.compact(values[name])
     values["company_name"] = values["company_name"].strip()
+    values[EINVOICE_ADDRESS] = values[EINVOICE_ADDRESS].strip()
 
 
 def role_dates(values: Values, today: date) -> None:
@@ -120,6 +200,7 @@ def _identifiers(values: Values, errors: Errors) -> None:
             if values[name]:
                 errors[name] = ValidationError(_("Only French parties have one."), code="country")
     check("vat_number", lambda value: identifiers.vat_number(value, country))
+    check(EINVOICE_ADDRESS, einvoice_address)
 
 
 def contact_person_errors(values: Values) -> Errors:

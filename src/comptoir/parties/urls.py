@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from comptoir.parties import people_views, views
 
@@ -18,17 +19,10 @@ urlpatterns = [
         name="contact_person_edit",
     ),
     path("<int:party_id>/interactions/new/", views.interaction_create, name="interaction_create"),
-    path("<int:party_id>/opportunities/new/", views.opportunity_create, name="opportunity_create"),
-    path("pipeline/", views.pipeline, name="pipeline"),
-    path("pipeline/<int:opportunity_id>/move/", views.opportunity_move, name="opportunity_move"),
+    # The pipeline moved to /sales/pipeline/ (issue #12): old bookmarks follow it.
+    path("pipeline/", RedirectView.as_view(pattern_name="sales:pipeline", permanent=True)),
     path(
-        "opportunities/<int:opportunity_id>/edit/", views.opportunity_edit, name="opportunity_edit"
-    ),
-    path("pipeline/stages/", views.pipeline_stages, name="pipeline_stages"),
-    path("pipeline/stages/new/", views.pipeline_stage_create, name="pipeline_stage_create"),
-    path(
-        "pipeline/stages/<int:stage_id>/edit/",
-        views.pipeline_stage_edit,
-        name="pipeline_stage_edit",
+        "pipeline/stages/",
+        RedirectView.as_view(pattern_name="sales:pipeline_stages", permanent=True),
     ),
 ]

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.parties import selectors as parties
-from comptoir.parties.models import Interaction, Opportunity, PartyRole
+from comptoir.parties.models import Interaction, PartyRole
+from comptoir.sales import selectors as sales
+from comptoir.sales.models import Opportunity
 from comptoir.tenancy.models import Membership
 from comptoir.tenancy.roles import Permission, has_permission
 
@@ -36,7 +38,7 @@ class RoleCount:
 @dataclass(frozen=True)
 class Dashboard:
     parties: list[RoleCount] | None
-    pipeline: parties.PipelineSummary | None
+    pipeline: sales.PipelineSummary | None
     my_opportunities: list[Opportunity] | None
     recent: list[Interaction] | None
 
@@ -60,10 +62,10 @@ def dashboard(*, membership: Membership) -> Dashboard:
     pipeline = None
     mine = None
     if sees_sales:
-        pipeline = parties.pipeline_open_summary(organisation=organisation)
+        pipeline = sales.pipeline_open_summary(organisation=organisation)
         # Their own opportunities, for those who work them.
         if sees_parties and has_permission(role, Permission.SALES_MANAGE):
             mine = list(
-                parties.opportunity_open_list(organisation=organisation, owner=membership)[:MINE]
+                sales.opportunity_open_list(organisation=organisation, owner=membership)[:MINE]
             )
     return Dashboard(role_counts, pipeline, mine, recent)

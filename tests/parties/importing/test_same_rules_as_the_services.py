@@ -58,6 +58,22 @@ CASES = {
     "siren in Belgium": {"company_name": "Brasserie", "country": "BE", "siren": "732829320"},
     "bad vat": {"company_name": "Atelier", "vat_number": "FR00123456789"},
     "unknown country": {"company_name": "Atelier", "country": "DE"},
+    "belgian company with its peppol id": {
+        "company_name": "Brasserie",
+        "country": "BE",
+        "enterprise_number": "0403170701",
+        "einvoice_address": " 0208:0403.170.701 ",
+    },
+    "company with a french directory address": {
+        "company_name": "Atelier",
+        "einvoice_address": "0225:732 829 320_FACT",
+    },
+    "individual with an e-invoicing email": {
+        "family_name": "Fabre",
+        "einvoice_address": "em:lea.fabre@exemple.fr",
+    },
+    "bad e-invoicing scheme": {"company_name": "Atelier", "einvoice_address": "1234:5678"},
+    "bad peppol id": {"company_name": "Atelier", "einvoice_address": "0208:0403170702"},
 }
 
 

@@ -3,8 +3,7 @@ a supplier's e-invoice (Factur-X PDF, CII or UBL XML) from the command line.
 
 Prints what the official rules found and what became of the file; a refusal
 (unreadable file, number already received, unknown supplier not confirmed)
-ends with exit status 1 and nothing stored. The ``invoices`` command hands its
-``receive`` subcommand to ``add_arguments`` and ``run``.
+ends with exit status 1 and nothing stored.
 """
 
 from pathlib import Path
@@ -16,6 +15,8 @@ from comptoir.audit.services import Actor
 from comptoir.invoicing.einvoice import reader
 from comptoir.invoicing.services import bills as services
 from comptoir.tenancy.models import Organisation
+
+HELP = "receive a supplier's e-invoice (Factur-X PDF, CII or UBL XML)"
 
 
 def add_arguments(parser) -> None:
@@ -43,8 +44,9 @@ def _read(path: Path) -> bytes:
         raise CommandError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def run(options: dict, out) -> None:
-    """Receive ``options["file"]``; ``out`` is the command's stdout."""
+def run(command, **options) -> None:
+    """Receive ``options["file"]``, printing on the command's stdout."""
+    out = command.stdout
     organisation = _organisation(options["organisation"])
     data = _read(options["file"])
     try:

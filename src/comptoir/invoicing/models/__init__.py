@@ -1,4 +1,13 @@
+from comptoir.invoicing.models.bills import BillKind, BillSyntax, SupplierBill  # noqa: F401
+from comptoir.invoicing.models.frozen import FrozenDocument
 from comptoir.invoicing.models.invoices import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
+from comptoir.invoicing.models.issued import IssuedDocument
 
-__all__ = ["Invoice", "InvoiceKind", "InvoiceLine", "InvoiceStatus"]
-from comptoir.invoicing.models.bills import BillKind, BillSyntax, SupplierBill  # noqa: E402, F401
+__all__ = [
+    "FrozenDocument",
+    "Invoice",
+    "InvoiceKind",
+    "InvoiceLine",
+    "InvoiceStatus",
+    "IssuedDocument",
+]

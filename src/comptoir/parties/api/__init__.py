@@ -1,4 +1,5 @@
-"""The parties API: parties, contact persons, interactions and the sales pipeline.
+"""The parties API: parties, contact persons and interactions (the sales pipeline's
+is ``comptoir.sales.api.pipeline``).
 
 Thin: each operation checks the caller's permission, turns ids of the body
 into objects of the caller's organisation (an unknown id is a 422 on its
@@ -12,6 +13,5 @@ tokens). Company names are not personal; their prefix search is a GET.
 
 from comptoir.parties.api import people_search  # noqa: F401 (registers its routes)
 from comptoir.parties.api.parties import contact_persons_router, parties_router
-from comptoir.parties.api.pipeline import opportunities_router, pipeline_router
 
-__all__ = ["contact_persons_router", "opportunities_router", "parties_router", "pipeline_router"]
+__all__ = ["contact_persons_router", "parties_router"]

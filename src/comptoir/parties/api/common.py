@@ -1,4 +1,5 @@
-"""What the operations of the parties API share: ids of a body turned into objects."""
+"""What the operations of the parties API (and the sales pipeline's) share: ids of a
+body turned into objects."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -8,21 +9,13 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from comptoir.parties import selectors
-from comptoir.parties.models import (
-    ContactPerson,
-    Interaction,
-    Opportunity,
-    Party,
-    PipelineStage,
-)
+from comptoir.parties.models import ContactPerson, Interaction, Party
 from comptoir.tenancy import selectors as tenancy_selectors
 from comptoir.tenancy.models import Membership
 
 PARTY = Party._meta.label_lower
 CONTACT_PERSON = ContactPerson._meta.label_lower
 INTERACTION = Interaction._meta.label_lower
-STAGE = PipelineStage._meta.label_lower
-OPPORTUNITY = Opportunity._meta.label_lower
 
 # The services name a related object by its model field; the API by its id.
 BODY_NAMES = {
@@ -63,14 +56,6 @@ def member(request, pk: int | None, field: str) -> Membership | None:
     return one(tenancy_selectors.membership_list(organisation=request.organisation), pk, field)
 
 
-def stage_of(request, pk: int | None, field: str = "stage_id") -> PipelineStage | None:
-    return one(selectors.pipeline_stage_list(organisation=request.organisation), pk, field)
-
-
 def party_of(request, party_id: int) -> Party:
     """The party of the path (404 for another organisation's)."""
     return selectors.party_get(organisation=request.organisation, party_id=party_id)
-
-
-def opportunity_of(request, opportunity_id: int) -> Opportunity:
-    return selectors.opportunity_list(organisation=request.organisation).get(pk=opportunity_id)

@@ -33,6 +33,7 @@ from comptoir.parties.api.schemas import (
     PartySummaryOut,
     SearchIn,
 )
+from comptoir.sales import selectors as sales_selectors
 from comptoir.tenancy.roles import Permission, has_permission
 
 parties_router = Router(tags=["parties"])
@@ -127,7 +128,7 @@ def party_detail(request, party_id: int):
     opportunities = None
     if has_permission(request.membership.role, Permission.SALES_VIEW):
         opportunities = list(
-            selectors.opportunity_list(organisation=organisation, party=detail.party)
+            sales_selectors.opportunity_list(organisation=organisation, party=detail.party)
         )
     record_read(request, object_type=PARTY, object_id=detail.party.pk)
     return {

@@ -9,15 +9,15 @@ from comptoir.parties import access
 from comptoir.parties.models import (
     ContactPerson,
     Interaction,
-    Opportunity,
     Origin,
     Party,
     PartyKind,
     PartyRole,
-    PipelineStage,
 )
 from comptoir.parties.services.parties import CONTACT_PERSON_FIELDS, PARTY_FIELDS
-from comptoir.parties.services.pipeline import OPPORTUNITY_FIELDS, STAGE_FIELDS
+
+# The party's opportunities on its detail, as the pipeline API shows them.
+from comptoir.sales.api.pipeline_schemas import OpportunityOut
 
 BANK_WRITE_HELP = (
     "Bank details are financial data: a body that names iban or bic needs the "
@@ -193,85 +193,6 @@ InteractionOut = model_schema(
 )
 
 
-class _StageOutBase(Schema):
-    id: int
-
-
-StageOut = model_schema("StageOut", PipelineStage, STAGE_FIELDS, mode="out", base=_StageOutBase)
-StagePatch = model_schema("StagePatch", PipelineStage, STAGE_FIELDS, mode="patch")
-StageIn = model_schema(
-    "StageIn",
-    PipelineStage,
-    STAGE_FIELDS,
-    mode="in",
-    info={
-        "position": {
-            "default": None,
-            "nullable": True,
-            "description": "default: after the last stage",
-        }
-    },
-)
-
-OpportunityPatch = model_schema("OpportunityPatch", Opportunity, OPPORTUNITY_FIELDS, mode="patch")
-OpportunityIn = model_schema(
-    "OpportunityIn",
-    Opportunity,
-    {"party", "stage", *OPPORTUNITY_FIELDS},
-    mode="in",
-    info={
-        "stage": {
-            "default": None,
-            "nullable": True,
-            "description": "default: the first open stage",
-        },
-        "probability": {"default": None, "nullable": True, "description": "default: the stage's"},
-    },
-)
-
-
-MoveIn = model_schema(
-    "MoveIn",
-    Opportunity,
-    {"stage", "probability"},
-    mode="in",
-    info={
-        "probability": {
-            "default": None,
-            "nullable": True,
-            "description": "default: the new stage's",
-        }
-    },
-)
-
-
-class _OpportunityOutBase(Schema):
-    id: int
-    party_name: str
-    weighted_amount: str
-
-    @staticmethod
-    def resolve_party_name(obj) -> str:
-        return obj.party.display_name
-
-    @staticmethod
-    def resolve_amount(obj) -> str:
-        return str(obj.amount)
-
-    @staticmethod
-    def resolve_weighted_amount(obj) -> str:
-        return str(obj.weighted_amount)
-
-
-OpportunityOut = model_schema(
-    "OpportunityOut",
-    Opportunity,
-    {"party", "stage", *OPPORTUNITY_FIELDS, "created_at", "updated_at"},
-    mode="out",
-    base=_OpportunityOutBase,
-)
-
-
 class PartyDetailOut(PartyOut):
     contact_persons: list[ContactPersonOut]
     timeline: list[InteractionOut] = Field(description="the 50 latest interactions")
@@ -302,29 +223,3 @@ class SearchIn(Schema):
         max_length=SEARCH_LENGTH * 2,
         description="needs the finance.view permission (403 otherwise)",
     )
-
-
-class OpportunityFilter(Schema):
-    party_id: Id | None = None
-    stage_id: Id | None = None
-    owner_id: Id | None = None
-
-
-class BoardColumnOut(Schema):
-    stage: StageOut
-    opportunities: list[OpportunityOut]
-
-
-class FunnelRowOut(Schema):
-    stage: StageOut
-    count: int
-    total: str
-    weighted: str
-
-    @staticmethod
-    def resolve_total(obj) -> str:
-        return str(obj.total)
-
-    @staticmethod
-    def resolve_weighted(obj) -> str:
-        return str(obj.weighted)

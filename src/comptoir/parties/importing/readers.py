@@ -27,6 +27,7 @@ PARTY_COLUMNS = (
     "billing_postal_code",
     "billing_city",
     "billing_country",
+    "einvoice_address",
 )
 PERSON_COLUMNS = ("civility", "given_names", "family_name", "email", "phone", "mobile", "job_title")
 COLUMNS = (*PARTY_COLUMNS, *PERSON_COLUMNS)
@@ -75,6 +76,10 @@ HEADERS_EN = {
     "city": "billing_city",
     "town": "billing_city",
     "billing country": "billing_country",
+    "e invoicing address": "einvoice_address",
+    "einvoicing address": "einvoice_address",
+    "electronic invoicing address": "einvoice_address",
+    "peppol id": "einvoice_address",
 }
 HEADERS_FR = {
     "societe": "company_name",
@@ -114,6 +119,9 @@ HEADERS_FR = {
     "ville": "billing_city",
     "commune": "billing_city",
     "pays de facturation": "billing_country",
+    "adresse de facturation electronique": "einvoice_address",
+    "adresse electronique de facturation": "einvoice_address",
+    "identifiant peppol": "einvoice_address",
 }
 # What each column means, for the people preparing a file (the upload page).
 COLUMN_HELP = {
@@ -133,6 +141,10 @@ COLUMN_HELP = {
     "billing_postal_code": gettext_lazy("The billing address: postal code."),
     "billing_city": gettext_lazy("The billing address: city."),
     "billing_country": gettext_lazy("The billing address: country (FR or BE)."),
+    "einvoice_address": gettext_lazy(
+        "Where e-invoices go, scheme:identifier (0208:0403170701, 0225:SIREN); "
+        "empty: from the SIREN or the enterprise number."
+    ),
     "civility": gettext_lazy("M., Mme, Mr, Mrs or Mx."),
     "given_names": gettext_lazy("The person's given names."),
     "family_name": gettext_lazy(
@@ -158,6 +170,7 @@ TEMPLATE_HEADERS = {
         "billing_postal_code": "Code postal",
         "billing_city": "Ville",
         "billing_country": "Pays de facturation",
+        "einvoice_address": "Adresse de facturation électronique",
         "civility": "Civilité",
         "given_names": "Prénom",
         "family_name": "Nom",
@@ -177,6 +190,7 @@ TEMPLATE_HEADERS = {
         "billing_postal_code": "Postal code",
         "billing_city": "City",
         "billing_country": "Billing country",
+        "einvoice_address": "E-invoicing address",
         "civility": "Civility",
         "given_names": "First name",
         "family_name": "Last name",

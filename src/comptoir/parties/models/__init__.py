@@ -13,7 +13,6 @@ from comptoir.parties.models.choices import (
 from comptoir.parties.models.interactions import Interaction
 from comptoir.parties.models.parties import Party
 from comptoir.parties.models.people import ContactPerson
-from comptoir.parties.models.pipeline import Opportunity, PipelineStage
 
 __all__ = [
     "Channel",
@@ -26,10 +25,8 @@ __all__ = [
     "ImportStatus",
     "Interaction",
     "InteractionKind",
-    "Opportunity",
     "Origin",
     "Party",
     "PartyKind",
     "PartyRole",
-    "PipelineStage",
 ]

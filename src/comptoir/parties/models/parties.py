@@ -73,6 +73,19 @@ class Party(EncryptedModel):
     siret = models.CharField(_("SIRET"), max_length=14, blank=True)
     enterprise_number = models.CharField(_("enterprise number"), max_length=10, blank=True)
     vat_number = models.CharField(_("VAT number"), max_length=14, blank=True)
+    # Where e-invoices go (Peppol participant id, French directory address):
+    # ``rules.einvoice_address``. Empty: derived from the SIREN or enterprise number.
+    # Encrypted: an individual's may be their email (scheme EM).
+    einvoice_address = EncryptedCharField(
+        _("e-invoicing address"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Scheme:identifier, e.g. 0208:0403170701 (Peppol, Belgian enterprise number) "
+            "or 0225:SIREN (French directory). Leave empty to use the SIREN or the "
+            "enterprise number."
+        ),
+    )
 
     # An individual: a person, encrypted under their own key.
     civility = models.CharField(_("civility"), max_length=3, choices=Civility.choices, blank=True)
@@ -176,6 +189,10 @@ class Party(EncryptedModel):
             "bic": declare.encrypted(
                 Category.ECONOMIC, on_erasure=OnErasure.DELETE, purposes=declare.BILLING
             ),
+            # Where invoices are sent: billing only; an individual's may be an email.
+            "einvoice_address": declare.encrypted(
+                Category.IDENTITY, on_erasure=OnErasure.DELETE, purposes=declare.BILLING
+            ),
         }
         not_personal = [
             "kind",
@@ -233,7 +250,7 @@ class Party(EncryptedModel):
     def clean(self) -> None:
         values = self.rule_values(rules.PARTY_RULE_FIELDS)
         errors = rules.party_errors(values)
-        for name in rules.IDENTIFIERS:  # in their checked form
+        for name in rules.CHECKED_FIELDS:  # in their checked form
             setattr(self, name, values[name])
         if self.sales_rep_id is not None and self.sales_rep.organisation_id != self.organisation_id:
             errors["sales_rep"] = ValidationError(

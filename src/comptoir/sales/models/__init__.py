@@ -8,6 +8,7 @@ from comptoir.sales.models.documents import (
     QuoteLine,
 )
 from comptoir.sales.models.numbering import NumberCounter, NumberSeries, Series
+from comptoir.sales.models.pipeline import Opportunity, PipelineStage
 from comptoir.sales.models.settings import SalesSettings
 
 __all__ = [
@@ -15,8 +16,10 @@ __all__ = [
     "DeliveryNote",
     "NumberCounter",
     "NumberSeries",
+    "Opportunity",
     "Order",
     "OrderLine",
+    "PipelineStage",
     "Product",
     "Quote",
     "QuoteLine",

@@ -1,22 +1,25 @@
-"""``comptoir invoices SUBCOMMAND``: invoices from the command line.
+"""``comptoir invoices <subcommand>``: each subcommand's body is a module of
+``comptoir.invoicing.cli`` with ``HELP``, ``add_arguments(parser)`` and
+``run(command, **options)``; a new one is one line in ``SUBCOMMANDS``."""
 
-``receive FILE --organisation ID [--create-supplier]``: a supplier's e-invoice
-(``comptoir.invoicing.cli.receive``)."""
+from importlib import import_module
 
 from django.core.management.base import BaseCommand
 
-from comptoir.invoicing.cli import receive
+SUBCOMMANDS = {
+    "verify": "comptoir.invoicing.cli.verify",
+    "receive": "comptoir.invoicing.cli.receive",
+}
 
 
 class Command(BaseCommand):
-    help = "Invoices: receive a supplier's e-invoice (Factur-X PDF, CII or UBL XML)."
+    help = "Invoices: verify the chains of issued documents, and more."
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="what", required=True)
-        receive.add_arguments(
-            sub.add_parser("receive", help="receive a supplier's e-invoice (Factur-X, CII, UBL)")
-        )
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        for name, path in SUBCOMMANDS.items():
+            module = import_module(path)
+            module.add_arguments(sub.add_parser(name, help=module.HELP))
 
-    def handle(self, *args, what: str, **options):
-        if what == "receive":
-            receive.run(options, self.stdout)
+    def handle(self, *args, subcommand: str, **options):
+        import_module(SUBCOMMANDS[subcommand]).run(self, **options)

@@ -1,25 +1,23 @@
 """The sales pipeline: stages configured per organisation, and opportunities.
 
 Amounts are ``Decimal`` quantised to the cent (ROUND_HALF_UP) by the
-services; probabilities are whole percentages.
+services; probabilities are whole percentages. The pipeline lived in the
+``parties`` app until issue #12; its tables were renamed, their rows kept
+(migrations ``parties.0010`` and ``sales.0002``).
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.core.money import percent_of
 from comptoir.privacy import retention
 from comptoir.tenancy.scope import TenantModel
 
-CENT = Decimal("0.01")
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
-
-
-def to_cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 class PipelineStage(TenantModel):
@@ -97,7 +95,7 @@ class Opportunity(TenantModel):
 
     @property
     def weighted_amount(self) -> Decimal:
-        return to_cents(self.amount * self.probability / 100)
+        return percent_of(self.amount, self.probability)
 
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}

@@ -7,9 +7,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from comptoir.audit.models import Action, AuditEvent
-from comptoir.parties import selectors, services
-from comptoir.parties.models import PipelineStage
-from tests.parties.conftest import counts
+from comptoir.sales import selectors, services
+from comptoir.sales.models import PipelineStage
+from tests.parties import conftest as parties_fixtures
+
+# The parties' fixtures (a sales actor, generated companies, fresh key caches).
+actor = parties_fixtures.actor
+make_company = parties_fixtures.make_company
+_fresh_key_caches = parties_fixtures._fresh_key_caches
+counts = parties_fixtures.counts
 
 
 @pytest.fixture
@@ -29,7 +35,7 @@ def test_the_default_stages_are_created_once_per_organisation(world, actor, stag
     again = services.pipeline_stages_ensure(actor=actor, organisation=world.org_a)
     assert again == stages
     assert not PipelineStage.objects.of(world.org_b).exists()
-    setup = AuditEvent.objects.filter(object_type="parties.pipelinestage")
+    setup = AuditEvent.objects.filter(object_type="sales.pipelinestage")
     assert setup.count() == 1
 
 
@@ -98,7 +104,7 @@ def test_moving_takes_the_stage_s_probability_unless_one_is_given(
         actor=actor, opportunity=moved, stage=analysis, probability=40
     )
     assert (moved.stage, moved.probability) == (analysis, 40)
-    event = AuditEvent.objects.filter(object_type="parties.opportunity").latest("seq")
+    event = AuditEvent.objects.filter(object_type="sales.opportunity").latest("seq")
     assert (event.action, event.fields) == (Action.UPDATE, ["probability", "stage"])
     won_now = services.opportunity_move(actor=actor, opportunity=moved, stage=won)
     assert won_now.probability == 100
@@ -162,5 +168,5 @@ def test_stage_setup_validates_names_and_flags(world, actor, stages):
     assert stage.position == stages[-1].position + 10
     renamed = services.pipeline_stage_update(actor=actor, stage=stage, name="Relance client")
     assert renamed.name == "Relance client"
-    event = AuditEvent.objects.filter(object_type="parties.pipelinestage").latest("seq")
+    event = AuditEvent.objects.filter(object_type="sales.pipelinestage").latest("seq")
     assert (event.action, event.fields) == (Action.UPDATE, ["name"])

@@ -11,26 +11,32 @@ from faker import Faker
 
 from comptoir.audit.models import Action, AuditEvent
 from comptoir.audit.services import Actor
-from comptoir.parties import services
-from comptoir.parties.models import Opportunity, PipelineStage
+from comptoir.sales import services
+from comptoir.sales.models import Opportunity, PipelineStage
 from comptoir.tenancy.models import Membership
 from tests.pages import assert_titled_and_labelled
-from tests.parties.conftest import counts
+from tests.parties import conftest as parties_fixtures
+
+# The parties' fixtures (a sales actor, generated companies, fresh key caches).
+actor = parties_fixtures.actor
+make_company = parties_fixtures.make_company
+_fresh_key_caches = parties_fixtures._fresh_key_caches
+counts = parties_fixtures.counts
 
 fr = Faker("fr_FR")
 
-STAGES = "/parties/pipeline/stages/"
-NEW_STAGE = "/parties/pipeline/stages/new/"
-STAGE = "parties.pipelinestage"
-OPPORTUNITY = "parties.opportunity"
+STAGES = "/sales/pipeline/stages/"
+NEW_STAGE = "/sales/pipeline/stages/new/"
+STAGE = "sales.pipelinestage"
+OPPORTUNITY = "sales.opportunity"
 
 
 def stage_edit(stage) -> str:
-    return f"/parties/pipeline/stages/{stage.pk}/edit/"
+    return f"/sales/pipeline/stages/{stage.pk}/edit/"
 
 
 def opportunity_edit(opportunity) -> str:
-    return f"/parties/opportunities/{opportunity.pk}/edit/"
+    return f"/sales/pipeline/opportunities/{opportunity.pk}/edit/"
 
 
 def stage_name() -> str:
@@ -94,7 +100,7 @@ def opportunity_values(opportunity: Opportunity) -> tuple:
 @pytest.mark.parametrize("role", ["owner", "admin", "sales"])
 def test_a_sales_manager_adds_a_stage_edits_it_and_the_board_shows_it(world, ui_as, role):
     ui = ui_as(role)
-    board = ui.get("/parties/pipeline/")
+    board = ui.get("/sales/pipeline/")
     assert f'href="{STAGES}"' in board.content.decode()
 
     page = ui.get(STAGES)
@@ -143,7 +149,7 @@ def test_a_sales_manager_adds_a_stage_edits_it_and_the_board_shows_it(world, ui_
     updated = events(Action.UPDATE, STAGE, stage.pk).get()
     assert updated.fields == ["is_won", "name", "position", "probability"]
 
-    board = ui.get("/parties/pipeline/")
+    board = ui.get("/sales/pipeline/")
     first = board.context["columns"][0][0]
     assert first.stage == stage
     assert escape(renamed) in board.content.decode()
@@ -296,14 +302,14 @@ def test_editing_an_opportunity_changes_it_and_is_audited(world, ui_as, opportun
 
 def test_an_opportunity_edited_from_the_board_goes_back_to_it(ui_as, opportunity):
     ui = ui_as("sales")
-    board = ui.get("/parties/pipeline/").content.decode()
+    board = ui.get("/sales/pipeline/").content.decode()
     link = f"{opportunity_edit(opportunity)}?from=pipeline"
     assert f'href="{link}"' in board
     page = ui.get(link)
-    assert 'href="/parties/pipeline/">' in page.content.decode()  # cancel
+    assert 'href="/sales/pipeline/">' in page.content.decode()  # cancel
     response = ui.post(link, opportunity_post(opportunity, probability="80"))
     assert response.status_code == 302
-    assert response["Location"] == "/parties/pipeline/"
+    assert response["Location"] == "/sales/pipeline/"
     opportunity.refresh_from_db()
     assert opportunity.probability == 80
 
@@ -312,7 +318,7 @@ def test_the_party_page_links_to_the_edit_for_sales_only(ui_as, opportunity):
     link = f'href="{opportunity_edit(opportunity)}"'
     assert link in ui_as("sales").get(f"/parties/{opportunity.party_id}/").content.decode()
     assert link not in ui_as("auditor").get(f"/parties/{opportunity.party_id}/").content.decode()
-    board = ui_as("auditor").get("/parties/pipeline/").content.decode()
+    board = ui_as("auditor").get("/sales/pipeline/").content.decode()
     assert opportunity_edit(opportunity) not in board
 
 
@@ -368,3 +374,20 @@ def test_the_new_pages_have_a_title_and_label_every_field(world, ui_as, opportun
         "opportunity": opportunity_edit(opportunity),
     }[path]
     assert_titled_and_labelled(ui_as("sales").get(url))
+
+
+def test_the_pipeline_lives_under_sales_and_the_old_addresses_follow_it(ui_as, opportunity):
+    ui = ui_as("sales")
+    for old, new in (
+        ("/parties/pipeline/", "/sales/pipeline/"),
+        ("/parties/pipeline/stages/", "/sales/pipeline/stages/"),
+    ):
+        moved = ui.get(old)
+        assert (moved.status_code, moved["Location"]) == (301, new)
+    board = ui.get("/sales/pipeline/").content.decode()
+    assert f'id="opportunity-{opportunity.pk}"' in board
+    # The navigation marks the pipeline as the current page, not the parties.
+    assert 'href="/sales/pipeline/" aria-current="page"' in board
+    assert 'href="/parties/" aria-current="page"' not in board
+    edit = ui.get(opportunity_edit(opportunity)).content.decode()
+    assert 'href="/sales/pipeline/" aria-current="page"' in edit

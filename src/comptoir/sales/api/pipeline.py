@@ -1,4 +1,6 @@
-"""Pipeline stages, opportunities, the board and the funnel."""
+"""Pipeline stages, opportunities, the board and the funnel (``/api/pipeline`` and
+``/api/opportunities``, their paths unchanged since the pipeline moved from the
+parties app to sales)."""
 
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
@@ -7,17 +9,10 @@ from comptoir.api.auth import require
 from comptoir.api.errors import ERRORS
 from comptoir.audit.reads import record_list, record_read
 from comptoir.core.http import request_actor
-from comptoir.parties import selectors, services
-from comptoir.parties.api.common import (
-    OPPORTUNITY,
-    STAGE,
-    body_names,
-    member,
-    one,
-    opportunity_of,
-    stage_of,
-)
-from comptoir.parties.api.schemas import (
+from comptoir.parties import selectors as parties
+from comptoir.parties.api.common import body_names, member, one
+from comptoir.sales import selectors, services
+from comptoir.sales.api.pipeline_schemas import (
     BoardColumnOut,
     FunnelRowOut,
     MoveIn,
@@ -29,10 +24,22 @@ from comptoir.parties.api.schemas import (
     StageOut,
     StagePatch,
 )
+from comptoir.sales.models.pipeline import Opportunity, PipelineStage
 from comptoir.tenancy.roles import Permission
+
+STAGE = PipelineStage._meta.label_lower
+OPPORTUNITY = Opportunity._meta.label_lower
 
 pipeline_router = Router(tags=["pipeline"])
 opportunities_router = Router(tags=["pipeline"])
+
+
+def stage_of(request, pk: int | None, field: str = "stage_id") -> PipelineStage | None:
+    return one(selectors.pipeline_stage_list(organisation=request.organisation), pk, field)
+
+
+def opportunity_of(request, opportunity_id: int) -> Opportunity:
+    return selectors.opportunity_list(organisation=request.organisation).get(pk=opportunity_id)
 
 
 # Pipeline stages, board and funnel ------------------------------------------------------
@@ -94,7 +101,7 @@ def funnel(request):
 def opportunity_list(request, filters: Query[OpportunityFilter]):
     require(request, Permission.SALES_VIEW)
     organisation = request.organisation
-    party = one(selectors.party_list(organisation=organisation), filters.party_id, "party_id")
+    party = one(parties.party_list(organisation=organisation), filters.party_id, "party_id")
     stage = stage_of(request, filters.stage_id)
     owner = member(request, filters.owner_id, "owner_id")
     record_list(request, object_type=OPPORTUNITY)
@@ -107,7 +114,7 @@ def opportunity_list(request, filters: Query[OpportunityFilter]):
 def opportunity_create(request, payload: OpportunityIn):
     require(request, Permission.SALES_MANAGE)
     organisation = request.organisation
-    party = one(selectors.party_list(organisation=organisation), payload.party_id, "party_id")
+    party = one(parties.party_list(organisation=organisation), payload.party_id, "party_id")
     with body_names():
         opportunity = services.opportunity_create(
             actor=request_actor(request),
