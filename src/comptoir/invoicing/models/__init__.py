@@ -1,3 +1,4 @@
+from comptoir.invoicing.models.bills import BillKind, BillSyntax, SupplierBill  # noqa: F401
 from comptoir.invoicing.models.frozen import FrozenDocument
 from comptoir.invoicing.models.invoices import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
 from comptoir.invoicing.models.issued import IssuedDocument

@@ -1,6 +1,7 @@
 """The invoicing services: drafts, issue, credit notes, down payments and
 invoices made from orders and deliveries (one module each, re-exported here)."""
 
+from comptoir.invoicing.services.bills import bill_receive  # noqa: F401 (supplier bills)
 from comptoir.invoicing.services.credit_notes import credit_note_create
 from comptoir.invoicing.services.down_payments import down_payment_create
 from comptoir.invoicing.services.drafts import (
