@@ -110,7 +110,7 @@ def test_deactivated_products_stay_and_are_offered_no_more(world, actor, make_pr
             party=make_client(),
             lines=[{"product": product, "quantity": 1}],
         )
-    assert "lines.1.product" in caught.value.message_dict
+    assert "lines.0.product" in caught.value.message_dict
     services.product_activate(actor=actor, product=product)
     assert list(selectors.product_list(organisation=world.org_a, active=True)) == [product]
 

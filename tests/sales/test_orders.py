@@ -74,7 +74,7 @@ def test_a_direct_order_is_numbered_with_its_lines(world, actor, make_client, ma
             party=make_client(),
             lines=[{"name": "x", "quantity": "1", "unit_price": "1", "vat_rate": "19"}],
         )
-    assert "lines.1.vat_rate" in caught.value.message_dict
+    assert "lines.0.vat_rate" in caught.value.message_dict
     assert Order.objects.of(world.org_a).count() == 1
 
 

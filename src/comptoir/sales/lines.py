@@ -91,7 +91,8 @@ def lines_created(
     *, model: type[models.Model], parent: str, document: models.Model, lines
 ) -> list[models.Model]:
     """Save ``lines`` (dicts of line fields) on a new ``document``, numbered in
-    order; an error names its line: ``lines.2.vat_rate``. (Called by the
+    order; an error names its line by its index in ``lines`` (from 0, as the
+    API's body validation does): ``lines.1.vat_rate`` for the second. (Called by the
     services, inside their transaction.)"""
     saved = []
     for position, values in enumerate(lines, start=1):
@@ -105,7 +106,7 @@ def lines_created(
         except ValidationError as exc:
             errors = exc.error_dict if hasattr(exc, "error_dict") else {"body": exc.error_list}
             raise ValidationError(
-                {f"lines.{position}.{name}": error for name, error in errors.items()}
+                {f"lines.{position - 1}.{name}": error for name, error in errors.items()}
             ) from None
         line.save()
         saved.append(line)

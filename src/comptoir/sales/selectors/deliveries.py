@@ -46,4 +46,4 @@ def delivered_quantities(order: Order) -> dict[int, Decimal]:
         .annotate(done=Coalesce(Sum("delivery_lines__quantity"), ZERO_QUANTITY))
         .values_list("pk", "done")
     )
-    return dict(rows)
+    return {pk: Decimal(done).quantize(ZERO_QUANTITY) for pk, done in rows}

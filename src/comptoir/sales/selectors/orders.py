@@ -49,6 +49,11 @@ class LineProgress:
         return max(self.ordered - self.delivered, ZERO_QUANTITY)
 
 
+def _quantity(value) -> Decimal:
+    """A sum of quantities as the column writes one (SQLite's sums lose the scale)."""
+    return Decimal(value).quantize(ZERO_QUANTITY)
+
+
 def order_progress(order: Order) -> list[LineProgress]:
     """Each line of ``order``: ordered, delivered (on its delivery notes, shipped
     or being prepared), invoiced (on invoices, less credit notes)."""
@@ -73,8 +78,10 @@ def order_progress(order: Order) -> list[LineProgress]:
         LineProgress(
             line=line,
             ordered=line.quantity,
-            delivered=line.delivered,
-            invoiced=invoiced.get(line.pk, ZERO_QUANTITY) - credited.get(line.pk, ZERO_QUANTITY),
+            delivered=_quantity(line.delivered),
+            invoiced=_quantity(
+                invoiced.get(line.pk, ZERO_QUANTITY) - credited.get(line.pk, ZERO_QUANTITY)
+            ),
         )
         for line in lines
     ]
