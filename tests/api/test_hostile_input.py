@@ -191,7 +191,32 @@ def path_ids(api, world) -> dict:
     members = api.get("/api/members").json()["items"]
     sales = world.member("sales").pk
     ids["member_id"] = next(m["id"] for m in members if m["user_id"] == sales)
+    ids.update(sales_ids(api, party_id))
     return ids
+
+
+def sales_ids(api, party_id: int) -> dict:
+    """A product, a draft quote and its line, an order with a draft delivery note
+    and still something to deliver; the settings row (made on first use) exists."""
+    assert api.get("/api/sales-settings").status_code == 200
+    product = api.post(
+        "/api/products",
+        json={"reference": "H-1", "name": "Vis", "unit_price": "2", "vat_rate": "20"},
+    ).json()
+    line = {"product_id": product["id"], "quantity": "5"}
+    quote = api.post("/api/quotes", json={"party_id": party_id, "lines": [line]}).json()
+    order = api.post("/api/orders", json={"party_id": party_id, "lines": [line]}).json()
+    delivery = api.post(
+        f"/api/orders/{order['id']}/deliveries",
+        json={"lines": [{"order_line_id": order["lines"][0]["id"], "quantity": "1"}]},
+    ).json()
+    return {
+        "product_id": product["id"],
+        "quote_id": quote["id"],
+        "line_id": quote["lines"][0]["id"],
+        "order_id": order["id"],
+        "delivery_id": delivery["id"],
+    }
 
 
 def valid_bodies(ids: dict) -> dict:
@@ -211,6 +236,27 @@ def valid_bodies(ids: dict) -> dict:
         },
         ("POST", "/api/opportunities/{opportunity_id}/move"): {"stage_id": ids["stage_id"]},
         ("PATCH", "/api/members/{member_id}"): {"role": "support"},
+        ("POST", "/api/products"): {
+            "reference": "H-2",
+            "name": "Hostile",
+            "unit_price": "1",
+            "vat_rate": "20",
+        },
+        ("POST", "/api/quotes"): {"party_id": ids["party_id"]},
+        ("POST", "/api/quotes/{quote_id}/lines"): {
+            "name": "Hostile",
+            "quantity": "1",
+            "unit_price": "1",
+            "vat_rate": "20",
+        },
+        ("POST", "/api/orders"): {
+            "party_id": ids["party_id"],
+            "lines": [{"product_id": ids["product_id"], "quantity": "1"}],
+        },
+        ("PUT", "/api/sales-settings/number-series"): {
+            "series": "quote",
+            "pattern": "D-{year}-{number:05}",
+        },
     }
 
 
