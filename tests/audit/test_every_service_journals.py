@@ -832,6 +832,57 @@ def _invoice_from_deliveries(world, actor):
     )
 
 
+def _issued(world, actor, **party_fields):
+    from comptoir.invoicing import services
+
+    invoice = services.invoice_create(
+        actor=actor,
+        organisation=world.org_a,
+        party=_company(world, actor, **party_fields),
+        lines=[_invoice_line()],
+    )
+    return services.invoice_issue(actor=actor, invoice=invoice)
+
+
+@exercises("comptoir.invoicing.services.files.document_file_store")
+def _document_file_store(world, actor):
+    from comptoir.invoicing.services.files import document_file_store
+
+    invoice = _issued(world, actor)
+    return Case(
+        lambda: document_file_store(actor=actor, invoice=invoice, format="facturx"),
+        [Event(Action.CREATE, "invoicing.documentfile", frozenset({"format", "sha256"}))],
+    )
+
+
+@exercises("comptoir.invoicing.services.files.invoice_files_store")
+def _invoice_files_store(world, actor):
+    from comptoir.invoicing.services.files import invoice_files_store
+
+    invoice = _issued(world, actor)
+    return Case(
+        lambda: invoice_files_store(actor=actor, invoice=invoice),
+        [Event(Action.CREATE, "invoicing.documentfile", frozenset({"format", "sha256"}))],
+    )
+
+
+@exercises("comptoir.invoicing.services.sendings.invoice_send")
+def _invoice_send(world, actor):
+    from comptoir.invoicing.services.sendings import invoice_send
+
+    email = fr.email()
+    invoice = _issued(world, actor, email=email)
+    return Case(
+        lambda: invoice_send(actor=actor, invoice=invoice),
+        [
+            Event(Action.CREATE, "invoicing.documentfile", frozenset({"format"})),
+            Event(Action.CREATE, "mail.message"),
+            Event(Action.CREATE, "invoicing.documentsending", frozenset({"recipient_email"})),
+        ],
+        values=[email],
+    )
+
+
 # The tests ---------------------------------------------------------------------------
 def test_every_service_is_exercised_or_excused():
     found = set(discovered_services())
