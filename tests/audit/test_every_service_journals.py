@@ -883,6 +883,30 @@ def _invoice_send(world, actor):
     )
 
 
+@exercises("comptoir.invoicing.services.credit_notes.credit_note_create")
+def _credit_note_create(world, actor):
+    from comptoir.invoicing import services
+
+    invoice = services.invoice_issue(actor=actor, invoice=_draft(world, actor))
+    return Case(
+        lambda: services.credit_note_create(actor=actor, invoice=invoice),
+        [Event(Action.CREATE, INVOICE, frozenset({"credited", "lines"}))],
+    )
+
+
+@exercises("comptoir.invoicing.services.down_payments.down_payment_create")
+def _down_payment_create(world, actor):
+    from decimal import Decimal
+
+    from comptoir.invoicing import services
+
+    order = _order(world, actor)
+    return Case(
+        lambda: services.down_payment_create(actor=actor, order=order, percent=Decimal("30")),
+        [Event(Action.CREATE, INVOICE, frozenset({"order", "lines"}))],
+    )
+
+
 # The tests ---------------------------------------------------------------------------
 def test_every_service_is_exercised_or_excused():
     found = set(discovered_services())

@@ -177,7 +177,7 @@ def _quantity_checks(invoice: Invoice) -> dict:
 
 def _amount_checks(invoice: Invoice, document: Document) -> dict:
     totals = document.totals
-    if totals.tax_inclusive < 0:
+    if totals.tax_inclusive < 0 or totals.payable < 0:
         return _error("lines", _("The total of an invoice cannot be negative."), "negative")
     if invoice.kind == InvoiceKind.CREDIT_NOTE:
         credited = invoice.credited
@@ -190,9 +190,9 @@ def _amount_checks(invoice: Invoice, document: Document) -> dict:
                 "over_credited",
             )
     if invoice.kind == InvoiceKind.DOWN_PAYMENT and (invoice.order_id or invoice.quote_id):
-        from comptoir.invoicing.services.down_payments import down_payment_room
-
-        room = down_payment_room(order=invoice.order, quote=invoice.quote, exclude=invoice)
+        room = selectors.down_payment_room(
+            order=invoice.order, quote=invoice.quote, exclude=invoice
+        )
         if totals.tax_exclusive > room:
             return _error(
                 "lines",
@@ -229,7 +229,10 @@ def _deducted(invoice: Invoice) -> list[Invoice]:
     if any(quantity > 0 for quantity in remaining.values()):
         return []  # a partial invoice: the final one deducts
     payments = selectors.down_payments_of(order=invoice.order, issued_only=True)
-    return list(payments.filter(deducted_on__isnull=True).select_for_update())
+    payments = payments.filter(deducted_on__isnull=True).exclude(
+        credit_notes__status=InvoiceStatus.ISSUED
+    )
+    return list(payments.select_for_update())
 
 
 def _previous_link(organisation_id: int, series: Series) -> str:
