@@ -867,13 +867,18 @@ def _invoice_files_store(world, actor):
 
 
 @exercises("comptoir.invoicing.services.sendings.invoice_send")
-def _invoice_send(world, actor):
+def _invoice_send(world, actor, smtp):
     from comptoir.invoicing.services.sendings import invoice_send
 
+    from comptoir.parties import services as parties
+
     email = fr.email()
-    invoice = _issued(world, actor, email=email)
+    invoice = _issued(world, actor)
+    person = parties.contact_person_create(
+        actor=actor, party=invoice.party, family_name=fr.last_name(), email=email
+    )
     return Case(
-        lambda: invoice_send(actor=actor, invoice=invoice),
+        lambda: invoice_send(actor=actor, invoice=invoice, contact_person=person),
         [
             Event(Action.CREATE, "invoicing.documentfile", frozenset({"format"})),
             Event(Action.CREATE, "mail.message"),

@@ -165,3 +165,35 @@ def test_another_organisations_invoice_is_not_found(api_as, make_client, world):
     assert other.get(f"/api/invoices/{body['id']}").status_code == 404
     assert other.post(f"/api/invoices/{body['id']}/issue").status_code == 404
     assert other.delete(f"/api/invoices/{body['id']}").status_code == 404
+
+
+def test_a_credit_note_and_a_down_payment_through_the_api(api_as, make_client, make_order):
+    api = api_as("sales")
+    body = _draft(api, make_client().pk)
+    issued = api.post(f"/api/invoices/{body['id']}/issue").json()
+    line_id = issued["lines"][0]["id"]
+    assert (
+        api.post(
+            f"/api/invoices/{body['id']}/credit-note",
+            json={"lines": [{"invoice_line_id": line_id, "quantity": "3"}]},
+        ).status_code
+        == 422
+    )
+    note = api.post(
+        f"/api/invoices/{body['id']}/credit-note",
+        json={"lines": [{"invoice_line_id": line_id, "quantity": "1"}]},
+    )
+    assert note.status_code == 201, note.json()
+    note = note.json()
+    assert note["kind"] == "credit_note" and note["credited_id"] == body["id"]
+    assert note["totals"]["tax_inclusive"] == "180.00"
+    assert api.post(f"/api/invoices/{note['id']}/issue").status_code == 200
+    assert api.get(f"/api/invoices/{body['id']}").json()["credit_note_ids"] == [note["id"]]
+
+    order = make_order()
+    both = api.post(f"/api/invoices/down-payment/{order.pk}", json={"percent": "30", "amount": "1"})
+    assert both.status_code == 422
+    down = api.post(f"/api/invoices/down-payment/{order.pk}", json={"percent": "30"})
+    assert down.status_code == 201, down.json()
+    assert down.json()["kind"] == "down_payment"
+    assert down.json()["totals"]["tax_exclusive"] == "37.50"

@@ -23,6 +23,8 @@ from comptoir.core.http import request_actor
 from comptoir.core.modelfields import parse_decimal
 from comptoir.invoicing import selectors, services
 from comptoir.invoicing.api.schemas import (
+    CreditNoteIn,
+    DownPaymentIn,
     FromDeliveriesIn,
     FromOrderIn,
     InvoiceFilter,
@@ -211,6 +213,43 @@ def invoice_from_deliveries(request, payload: FromDeliveriesIn):
         one(notes, pk, f"delivery_ids.{index}") for index, pk in enumerate(payload.delivery_ids)
     ]
     invoice = services.invoice_from_deliveries(actor=request_actor(request), deliveries=deliveries)
+    return Status(201, invoice)
+
+
+@router.post("/{int:invoice_id}/credit-note", response={201: InvoiceOut, **ERRORS})
+def credit_note_create(request, invoice_id: int, payload: CreditNoteIn):
+    """A draft credit note of an issued invoice: whole, or the quantities
+    given per invoice line (never beyond what remains to credit)."""
+    require(request, Permission.SALES_MANAGE)
+    invoice = _invoice(request, invoice_id)
+    values = payload.dict(exclude_unset=True)
+    lines = values.pop("lines", None)
+    if lines is not None:
+        field = InvoiceLine._meta.get_field("quantity")
+        lines = {line["invoice_line_id"]: parse_decimal(field, line["quantity"]) for line in lines}
+    note = services.credit_note_create(
+        actor=request_actor(request), invoice=invoice, lines=lines, **values
+    )
+    return Status(201, note)
+
+
+@router.post("/down-payment/{int:order_id}", response={201: InvoiceOut, **ERRORS})
+def down_payment_create(request, order_id: int, payload: DownPaymentIn):
+    """A draft down-payment invoice of an order: a percentage of its total
+    excl. VAT or an amount, at the order's VAT rates; the final invoice of
+    the order deducts it."""
+    require(request, Permission.SALES_MANAGE)
+    order = sales_selectors.order_get(organisation=request.organisation, order_id=order_id)
+    values = {}
+    for name in ("percent", "amount"):
+        value = getattr(payload, name)
+        if value is not None:
+            field = Invoice._meta.get_field(
+                "discount_percent" if name == "percent" else "charge_amount"
+            )
+            values[name] = parse_decimal(field, value)
+    with body_names():
+        invoice = services.down_payment_create(actor=request_actor(request), order=order, **values)
     return Status(201, invoice)
 
 

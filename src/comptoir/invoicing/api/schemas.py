@@ -6,8 +6,9 @@ figures: for the others (support) ``lines`` and ``totals`` are null.
 """
 
 from ninja import Field, Schema
+from pydantic import create_model
 
-from comptoir.api.modelschema import Id, model_schema
+from comptoir.api.modelschema import Id, field_of, model_schema
 from comptoir.invoicing import selectors
 from comptoir.invoicing.models import DocumentSending, Invoice, InvoiceLine
 from comptoir.invoicing.services.drafts import INVOICE_FIELDS, LINE_FIELDS
@@ -166,6 +167,46 @@ class FromOrderIn(Schema):
 
 class FromDeliveriesIn(Schema):
     delivery_ids: list[Id] = Field(..., min_length=1, max_length=100)
+
+
+# Credit notes and down payments ----------------------------------------------------
+CreditLineIn = model_schema(
+    "CreditLineIn",
+    InvoiceLine,
+    {"quantity"},
+    mode="in",
+    extra={"invoice_line_id": (Id, Field(..., description="a line of the credited invoice"))},
+)
+CreditNoteIn = model_schema(
+    "CreditNoteIn",
+    Invoice,
+    {"issue_date", "notes"},
+    mode="patch",
+    extra={
+        "lines": (
+            list[CreditLineIn] | None,
+            Field(None, max_length=MAX_LINES, description="null: the whole invoice"),
+        )
+    },
+)
+DownPaymentIn = create_model(
+    "DownPaymentIn",
+    __base__=Schema,
+    percent=field_of(
+        Invoice._meta.get_field("discount_percent"),
+        "patch",
+        default=None,
+        nullable=True,
+        description="a percentage of the order's total excl. VAT (or give amount)",
+    ),
+    amount=field_of(
+        Invoice._meta.get_field("charge_amount"),
+        "patch",
+        default=None,
+        nullable=True,
+        description="an amount excl. VAT (or give percent)",
+    ),
+)
 
 
 # Sending --------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from comptoir.core.documents import Document
 from comptoir.invoicing import selectors
 from comptoir.invoicing.einvoice import cii, facturx, ubl
 from comptoir.invoicing.models import FileFormat, Invoice
-from comptoir.sales import printing
+from comptoir.sales import pdf, printing
 
 MEDIA_TYPES = {FileFormat.FACTURX: "application/pdf", FileFormat.UBL: "application/xml"}
 SUFFIXES = {FileFormat.FACTURX: "pdf", FileFormat.UBL: "xml"}
@@ -35,8 +35,6 @@ def issued_document(invoice: Invoice) -> Document:
 
 def facturx_pdf(invoice: Invoice) -> bytes:
     """The Factur-X PDF (EN 16931 profile) of an issued document."""
-    from comptoir.sales import pdf  # wp-pdf's renderer (merged later)
-
     document = issued_document(invoice)
     branding = pdf.branding_of(printing.settings_of(invoice.organisation))
     rendered = pdf.render(document, branding=branding)

@@ -49,8 +49,9 @@ def _message(invoice: Invoice, language: str, seller: str) -> tuple[str, str]:
 def invoice_send(
     *, actor: Actor, invoice: Invoice, contact_person: ContactPerson | None = None
 ) -> DocumentSending:
-    """Email an issued document to its client (``contact_person`` None: the
-    client's own email) or to one of the client's contact persons."""
+    """Email an issued document to one of its client's contact persons, or
+    (``contact_person`` None) to the client's own email: an individual's (a
+    company's people are its contact persons)."""
     if not invoice.is_issued:
         raise ValidationError({"status": _("Only an issued invoice is sent.")}, code="draft")
     party = invoice.party
@@ -61,7 +62,10 @@ def invoice_send(
     recipient = contact_person.email if contact_person is not None else party.email
     if not recipient:
         field = "contact_person" if contact_person is not None else "party"
-        raise ValidationError({field: _("No email address to send it to.")}, code="no_email")
+        raise ValidationError(
+            {field: _("No email address to send it to: choose a contact person with one.")},
+            code="no_email",
+        )
     document = files.issued_document(invoice)
     stored = invoice_files_store(actor=actor, invoice=invoice)
     subject, body = _message(invoice, document.language, document.seller.name)
