@@ -869,7 +869,6 @@ def _invoice_files_store(world, actor):
 @exercises("comptoir.invoicing.services.sendings.invoice_send")
 def _invoice_send(world, actor, smtp):
     from comptoir.invoicing.services.sendings import invoice_send
-
     from comptoir.parties import services as parties
 
     email = fr.email()
