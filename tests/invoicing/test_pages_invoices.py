@@ -3,7 +3,6 @@ note, download, sending; amounts hidden from support; French by default."""
 
 import pytest
 
-from comptoir.invoicing import services
 from comptoir.invoicing.models import Invoice, InvoiceStatus
 
 pytestmark = pytest.mark.django_db
