@@ -286,14 +286,16 @@ def invoice_email(request, invoice_id: int):
 
 
 # Made from an order or a delivery note ------------------------------------------------
-@require_POST
 @permission_required(Permission.SALES_MANAGE)
 def invoice_from_order(request, order_id: int):
-    """The "Invoice" action of an order: a draft of all it still has to invoice."""
+    """The "Invoice" action of an order (a link from its page): asks, then
+    makes a draft of all the order still has to invoice."""
     try:
         order = sales_selectors.order_get(organisation=request.organisation, order_id=order_id)
     except Order.DoesNotExist as exc:
         raise Http404 from exc
+    if request.method != "POST":
+        return render(request, "invoicing/invoice_from.html", {"source": order, "kind": "order"})
     try:
         invoice = services.invoice_from_order(actor=request_actor(request), order=order)
     except ValidationError as exc:
@@ -303,16 +305,18 @@ def invoice_from_order(request, order_id: int):
     return redirect("invoicing:invoice_detail", invoice_id=invoice.pk)
 
 
-@require_POST
 @permission_required(Permission.SALES_MANAGE)
 def invoice_from_delivery(request, delivery_id: int):
-    """The "Invoice" action of a shipped delivery note."""
+    """The "Invoice" action of a shipped delivery note (a link from its page):
+    asks, then makes a draft of what it delivered."""
     try:
         note = sales_selectors.delivery_get(
             organisation=request.organisation, delivery_id=delivery_id
         )
     except DeliveryNote.DoesNotExist as exc:
         raise Http404 from exc
+    if request.method != "POST":
+        return render(request, "invoicing/invoice_from.html", {"source": note, "kind": "delivery"})
     try:
         invoice = services.invoice_from_deliveries(actor=request_actor(request), deliveries=[note])
     except ValidationError as exc:
