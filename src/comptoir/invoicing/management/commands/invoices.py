@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 SUBCOMMANDS = {
     "verify": "comptoir.invoicing.cli.verify",
+    "export": "comptoir.invoicing.cli.export",
 }
 
 
