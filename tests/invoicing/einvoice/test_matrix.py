@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from weasyprint import HTML
 
-from comptoir.core.documents import Address, Kind, Operation, Payment
+from comptoir.core.documents import Address, Kind, Note, Operation, Payment
 from comptoir.core.totals import Adjustment, document_discount
 from comptoir.invoicing.einvoice import cii, facturx, ubl, validation
 from tests.invoicing.einvoice.makers import (
@@ -55,6 +55,14 @@ def several_rates():
     )
 
 
+def vat_on_debits():
+    notes = (
+        *FRENCH_B2B_NOTES,
+        Note("Option pour le paiement de la TVA d'après les débits.", "TXD"),
+    )
+    return document([line("5", "480", "20")], vat_on_debits=True, notes=notes)
+
+
 def rounding_edges():
     lines = [line("1", "0.05", "5.5") for _ in range(30)]  # VAT 0.00 per line, 0.08 in total
     lines += [
@@ -82,7 +90,27 @@ def discounts_and_charges():
             is_charge=True,
         )
     )
-    return document(lines, adjustments=tuple(adjustments), operation=Operation.GOODS)
+    buyer = french_company()
+    buyer = dataclasses.replace(
+        buyer,
+        address=dataclasses.replace(
+            buyer.address, street=f"Bâtiment B\nService achats\n{buyer.address.street}\nCS 40001"
+        ),
+    )
+    return document(
+        lines,
+        buyer=buyer,
+        adjustments=tuple(adjustments),
+        operation=Operation.GOODS,
+        delivery_date=date(2026, 11, 27),
+        delivery_address=Address(
+            street="Zone artisanale, lot 4",
+            postal_code="44800",
+            city="Saint-Herblain",
+            country="FR",
+        ),
+        buyer_reference="SERVICE-ACHATS-12",
+    )
 
 
 def credit_note():
@@ -204,6 +232,7 @@ def hundred_lines():
 
 MATRIX = {
     "several rates": several_rates,
+    "VAT on debits": vat_on_debits,
     "rounding edges": rounding_edges,
     "discounts and charges": discounts_and_charges,
     "credit note": credit_note,
@@ -320,6 +349,12 @@ def test_the_exempt_categories_carry_their_reason_in_the_seller_country_wording(
     ]
 
 
+def test_vat_on_debits_is_stated_as_the_tax_point_code():
+    doc = vat_on_debits()
+    assert _xpath(cii.build(doc), "//ram:ApplicableTradeTax/ram:DueDateTypeCode/text()") == ["5"]
+    assert _xpath(ubl.build(doc), "//cac:InvoicePeriod/cbc:DescriptionCode/text()") == ["3"]
+
+
 def test_the_belgian_ubl_carries_the_enterprise_numbers_and_the_structured_communication():
     doc = belgian_client()
     xml = ubl.build(doc)
@@ -330,6 +365,16 @@ def test_the_belgian_ubl_carries_the_enterprise_numbers_and_the_structured_commu
     ]
     assert _xpath(xml, "//cac:PaymentMeans/cbc:PaymentID/text()") == [doc.payment.reference]
     assert _xpath(xml, "/*/cbc:ProfileID/text()") == [ubl.PROFILE]
+
+
+def test_a_dotted_enterprise_number_is_written_as_its_ten_digits():
+    doc = belgian_client()
+    number = doc.buyer.enterprise_number
+    dotted = f"{number[:4]}.{number[4:7]}.{number[7:]}"
+    buyer = dataclasses.replace(doc.buyer, electronic_address=dotted, electronic_scheme="0208")
+    xml = ubl.build(dataclasses.replace(doc, buyer=buyer))
+    assert _xpath(xml, "//cac:AccountingCustomerParty//cbc:EndpointID/text()") == [number]
+    assert _fatal(xml) == []
 
 
 def test_a_credit_note_is_a_ubl_credit_note():
@@ -414,3 +459,4 @@ def test_any_lines_give_totals_the_rules_accept(lines, discount):
     findings = _fatal(cii.build(doc))
     assert [f for f in findings if f[1] in TOTAL_RULES] == []
     assert findings == []
+    assert _fatal(ubl.build(doc), french=False) == []

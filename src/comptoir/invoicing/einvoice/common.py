@@ -33,7 +33,10 @@ def price(value: Decimal) -> str:
 def endpoint(party: Party) -> tuple[str, str]:
     """BT-34 / BT-49: the party's electronic address and its EAS scheme."""
     if party.electronic_address and party.electronic_scheme:
-        return party.electronic_scheme, party.electronic_address
+        scheme, value = party.electronic_scheme, party.electronic_address.strip()
+        if scheme == addresses.BELGIAN_ENTERPRISE:  # "0403.170.701" -> "0403170701"
+            value = addresses.be_enterprise_digits(value) or value
+        return scheme, value
     return addresses.resolve(
         party.electronic_address if ":" in party.electronic_address else "",
         country=party.country,
@@ -91,6 +94,7 @@ def street_lines(street: str) -> list[str]:
 WORDS = {
     "fr": {"discount": "Remise", "charge": "Frais"},
     "en": {"discount": "Discount", "charge": "Charge"},
+    "nl": {"discount": "Korting", "charge": "Kosten"},
 }
 
 

@@ -41,6 +41,7 @@ CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 DISCOUNT_REASON_CODE = "95"  # UNTDID 5189: discount
+VAT_ON_DEBITS_CODE = "3"  # UNTDID 2005: invoice date (BT-8, "TVA sur les débits")
 
 
 def _cbc(parent, tag: str, text: str, **attrs: str):
@@ -173,6 +174,8 @@ def build(document: Document) -> bytes:
     # stands in for a buyer who gave neither.
     if document.buyer_reference or not document.purchase_order:
         _cbc(root, "BuyerReference", document.buyer_reference or document.number)
+    if document.vat_on_debits:
+        _cbc(_cac(root, "InvoicePeriod"), "DescriptionCode", VAT_ON_DEBITS_CODE)
     if document.purchase_order:
         _cbc(_cac(root, "OrderReference"), "ID", document.purchase_order)
     for reference in document.preceding:
