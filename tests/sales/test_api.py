@@ -117,9 +117,7 @@ def test_bad_bodies_are_422_by_field(world, sales_api, make_client):
 def test_an_expired_quote_cannot_be_accepted(world, sales_api, make_client):
     product = _product(sales_api)
     quote = _quote(sales_api, make_client().pk, product["id"])
-    sales_api.post(
-        f"/api/quotes/{quote['id']}/send?issue_date=2025-01-02&valid_until=2025-02-01"
-    )
+    sales_api.post(f"/api/quotes/{quote['id']}/send?issue_date=2025-01-02&valid_until=2025-02-01")
     assert sales_api.get(f"/api/quotes/{quote['id']}").json()["status"] == "expired"
     response = sales_api.post(f"/api/quotes/{quote['id']}/accept")
     assert response.status_code == 422
