@@ -90,7 +90,7 @@ def test_a_quote_from_creation_to_delivery_in_pages(world, ui_as, make_client, m
     note = DeliveryNote.objects.of(world.org_a).get()
     assert response.url == f"/sales/deliveries/{note.pk}/"
     over = ui.post(f"/sales/orders/{order.pk}/deliver/", {f"deliver-line_{first.pk}": "5"})
-    assert over.status_code == 200 and "At most 1 remain" in over.content.decode()
+    assert over.status_code == 200 and "au plus 1 à livrer" in over.content.decode()
     assert DeliveryNote.objects.of(world.org_a).count() == 1
     ui.post(f"/sales/deliveries/{note.pk}/ship/")
     note.refresh_from_db()
