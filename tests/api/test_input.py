@@ -16,6 +16,7 @@ from comptoir.api.parsing import MAX_DEPTH
 from comptoir.parties.models import ContactPerson, Party
 from comptoir.tenancy.models import Membership
 from tests.api.test_errors import assert_shape
+from tests.sales.api_ids import sales_ids
 
 
 def raw(api, method: str, path: str, body: str | bytes):
@@ -71,6 +72,7 @@ def ids(api, party) -> dict:
         "member_id": api.get("/api/members").json()["items"][0]["id"],
         "token_id": api.get("/api/tokens").json()["items"][0]["id"],
         "event_id": api.get("/api/audit/events").json()["items"][0]["id"],
+        **sales_ids(api, party["id"]),
     }
 
 
