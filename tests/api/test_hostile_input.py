@@ -23,7 +23,9 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 
+from comptoir.parties.models import Party
 from tests.api.test_errors import assert_shape
+from tests.invoicing.payments.issued import issued_invoice
 from tests.sales.api_ids import sales_ids
 
 LONG = "x" * 10_000
@@ -193,6 +195,16 @@ def path_ids(api, world) -> dict:
     sales = world.member("sales").pk
     ids["member_id"] = next(m["id"] for m in members if m["user_id"] == sales)
     ids.update(sales_ids(api, party_id))
+    # Payments: an issued invoice of the party, and a payment settling part of it.
+    party = Party.objects.of(world.org_a).get(pk=party_id)
+    ids["invoice_id"] = issued_invoice(party, "120.00").pk
+    allocation = {"invoice_id": ids["invoice_id"], "amount": "4"}
+    payment = api.post(
+        "/api/payments",
+        json={"party_id": party_id, "amount": "10", "method": "cash", "allocations": [allocation]},
+    ).json()
+    ids["payment_id"] = payment["id"]
+    ids["allocation_id"] = payment["allocations"][0]["id"]
     return ids
 
 
@@ -233,6 +245,11 @@ def valid_bodies(ids: dict) -> dict:
         ("PUT", "/api/sales-settings/number-series"): {
             "series": "quote",
             "pattern": "D-{year}-{number:05}",
+        },
+        ("POST", "/api/payments"): {"party_id": ids["party_id"], "amount": "10", "method": "cash"},
+        ("POST", "/api/payments/{payment_id}/allocations"): {
+            "invoice_id": ids["invoice_id"],
+            "amount": "1",
         },
     }
 

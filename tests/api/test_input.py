@@ -16,6 +16,7 @@ from comptoir.api.parsing import MAX_DEPTH
 from comptoir.parties.models import ContactPerson, Party
 from comptoir.tenancy.models import Membership
 from tests.api.test_errors import assert_shape
+from tests.invoicing.payments.issued import issued_invoice
 from tests.sales.api_ids import sales_ids
 
 
@@ -64,7 +65,20 @@ def ids(api, party) -> dict:
     opportunity = api.post(
         "/api/opportunities", json={"party_id": party["id"], "title": "Étagères", "amount": "10"}
     ).json()
+    invoice = issued_invoice(Party._base_manager.get(pk=party["id"]), "120.00")
+    allocation = {"invoice_id": invoice.pk, "amount": "4"}
+    payment = api.post(
+        "/api/payments",
+        json={
+            "party_id": party["id"],
+            "amount": "10",
+            "method": "cash",
+            "allocations": [allocation],
+        },
+    ).json()
     return {
+        "payment_id": payment["id"],
+        "allocation_id": payment["allocations"][0]["id"],
         "party_id": party["id"],
         "contact_person_id": person["id"],
         "stage_id": stage["id"],

@@ -680,6 +680,111 @@ def _messages_purge(world, actor):
     )
 
 
+# Payments: one event per write, the reference (encrypted) named, never its value.
+PAYMENT = "invoicing.payment"
+ALLOCATION = "invoicing.paymentallocation"
+
+
+def _client_and_invoice(world, actor, amount="120.00"):
+    from tests.invoicing.payments.issued import issued_invoice
+
+    client = _company(world, actor, is_client=True)
+    return client, issued_invoice(client, amount)
+
+
+def _payment(world, actor, allocations=None):
+    from datetime import date
+
+    from comptoir.invoicing.services.payments import payment_record
+
+    client, invoice = _client_and_invoice(world, actor)
+    payment = payment_record(
+        actor=actor,
+        party=client,
+        amount="100.00",
+        method="cheque",
+        received_on=date.today(),
+        reference="CHQ-7788",
+        allocations=allocations,
+    )
+    return payment, invoice
+
+
+@exercises("comptoir.invoicing.services.payments.payment_record")
+def _payment_record(world, actor):
+    from datetime import date
+
+    from comptoir.invoicing.services.payments import payment_record
+
+    client, invoice = _client_and_invoice(world, actor)
+    reference = f"VIR-{fr.random_int(10000, 99999)}"
+    return Case(
+        lambda: payment_record(
+            actor=actor,
+            party=client,
+            amount="80.00",
+            method="transfer",
+            received_on=date.today(),
+            reference=reference,
+            allocations=[(invoice, "50.00")],
+        ),
+        [
+            Event(
+                Action.CREATE,
+                PAYMENT,
+                frozenset({"party", "amount", "method", "received_on", "reference", "allocations"}),
+                exact=True,
+            )
+        ],
+        [reference],
+    )
+
+
+@exercises("comptoir.invoicing.services.payments.payment_allocate")
+def _payment_allocate(world, actor):
+    from comptoir.invoicing.services.payments import payment_allocate
+
+    payment, invoice = _payment(world, actor)
+    return Case(
+        lambda: payment_allocate(actor=actor, payment=payment, invoice=invoice, amount="60.00"),
+        [Event(Action.CREATE, ALLOCATION, frozenset({"payment", "invoice", "amount"}), exact=True)],
+        ["CHQ-7788"],
+    )
+
+
+@exercises("comptoir.invoicing.services.payments.payment_unallocate")
+def _payment_unallocate(world, actor):
+    from comptoir.invoicing.models import PaymentAllocation
+    from comptoir.invoicing.services.payments import payment_unallocate
+
+    payment, _invoice = _payment(world, actor, allocations="auto")
+    allocation = PaymentAllocation.objects.of(world.org_a).get(payment=payment)
+    return Case(
+        lambda: payment_unallocate(actor=actor, allocation=allocation),
+        [Event(Action.DELETE, ALLOCATION, frozenset({"amount"}), exact=True)],
+        ["CHQ-7788"],
+    )
+
+
+@exercises("comptoir.invoicing.services.payments.payment_delete")
+def _payment_delete(world, actor):
+    from comptoir.invoicing.services.payments import payment_delete
+
+    payment, _invoice = _payment(world, actor)
+    return Case(
+        lambda: payment_delete(actor=actor, payment=payment),
+        [
+            Event(
+                Action.DELETE,
+                PAYMENT,
+                frozenset({"party", "amount", "method", "received_on", "reference"}),
+                exact=True,
+            )
+        ],
+        ["CHQ-7788"],
+    )
+
+
 # Invoicing -------------------------------------------------------------------------
 INVOICE = "invoicing.invoice"
 INVOICE_LINE = "invoicing.invoiceline"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comptoir.invoicing.views import invoices
+from comptoir.invoicing.views import invoices, payments
 
 app_name = "invoicing"
 
@@ -32,4 +32,18 @@ urlpatterns: list = [
         invoices.invoice_from_delivery,
         name="invoice_from_delivery",
     ),
+]
+urlpatterns += [
+    path("payments/", payments.payment_list, name="payment_list"),
+    path("payments/new/", payments.payment_create, name="payment_choose_client"),
+    path("payments/new/<int:party_id>/", payments.payment_create, name="payment_create"),
+    path("payments/<int:payment_id>/", payments.payment_detail, name="payment_detail"),
+    path("payments/<int:payment_id>/allocate/", payments.payment_allocate, name="payment_allocate"),
+    path(
+        "payments/<int:payment_id>/allocations/<int:allocation_id>/remove/",
+        payments.payment_unallocate,
+        name="payment_unallocate",
+    ),
+    path("payments/<int:payment_id>/delete/", payments.payment_delete, name="payment_delete"),
+    path("accounts/<int:party_id>/", payments.client_account, name="client_account"),
 ]

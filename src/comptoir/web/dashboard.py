@@ -5,13 +5,15 @@ figure it must not show: parties need ``CONTACTS_VIEW`` (their names, an
 individual's, are personal data), amounts and opportunities ``SALES_VIEW``
 (support staff see contact details, nothing commercial or financial), and
 one's own open opportunities for those who work them (``SALES_MANAGE``).
-Invoicing's figures join here when it comes.
+Invoicing's figures (invoiced this month and year, unpaid, overdue) need
+``selectors_accounts.ACCOUNT_VIEW``, as client accounts do.
 """
 
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.invoicing import selectors_accounts as accounts
 from comptoir.parties import selectors as parties
 from comptoir.parties.models import Interaction, Opportunity, PartyRole
 from comptoir.tenancy.models import Membership
@@ -39,6 +41,7 @@ class Dashboard:
     pipeline: parties.PipelineSummary | None
     my_opportunities: list[Opportunity] | None
     recent: list[Interaction] | None
+    finance: accounts.FinanceFigures | None = None
 
     @property
     def shows_personal_data(self) -> bool:
@@ -66,4 +69,7 @@ def dashboard(*, membership: Membership) -> Dashboard:
             mine = list(
                 parties.opportunity_open_list(organisation=organisation, owner=membership)[:MINE]
             )
-    return Dashboard(role_counts, pipeline, mine, recent)
+    finance = None
+    if accounts.sees_accounts(role):
+        finance = accounts.finance_figures(organisation=organisation)
+    return Dashboard(role_counts, pipeline, mine, recent, finance)

@@ -1,6 +1,7 @@
 from comptoir.invoicing.models.frozen import FrozenDocument
 from comptoir.invoicing.models.invoices import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
 from comptoir.invoicing.models.issued import IssuedDocument
+from comptoir.invoicing.models.payments import Payment, PaymentAllocation, PaymentMethod
 from comptoir.invoicing.models.sendings import DocumentFile, DocumentSending, FileFormat
 
 __all__ = [
@@ -13,4 +14,7 @@ __all__ = [
     "InvoiceLine",
     "InvoiceStatus",
     "IssuedDocument",
+    "Payment",
+    "PaymentAllocation",
+    "PaymentMethod",
 ]
