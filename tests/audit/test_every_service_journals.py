@@ -1332,6 +1332,32 @@ def _number_series_set(world, actor):
     )
 
 
+@exercises("comptoir.invoicing.services.bills.bill_receive")
+def _bill_receive(world, actor):
+    from comptoir.invoicing.services.bills import bill_receive
+    from tests.invoicing.receive.conftest import FRENCH_BUYER_SIREN, french_cii
+
+    siren = fake_siren(fr)
+    # A supplier not yet known, confirmed: its party, then its bill.
+    data = french_cii(siren=siren, vat="").replace(
+        FRENCH_BUYER_SIREN.encode(), world.org_a.siren.encode()
+    )
+    return Case(
+        lambda: bill_receive(
+            actor=actor, organisation=world.org_a, data=data, create_supplier=True
+        ),
+        [
+            Event(Action.CREATE, PARTY, frozenset({"kind", "company_name", "siren"})),
+            Event(
+                Action.CREATE,
+                "invoicing.supplierbill",
+                frozenset({"supplier", "number", "file_sha256", "findings"}),
+            ),
+        ],
+        [siren, "F-2026-00042"],
+    )
+
+
 # The tests ---------------------------------------------------------------------------
 def test_every_service_is_exercised_or_excused():
     found = set(discovered_services())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comptoir.invoicing.views import invoices, payments
+from comptoir.invoicing.views import bills, invoices, payments
 
 app_name = "invoicing"
 
@@ -46,4 +46,9 @@ urlpatterns += [
     ),
     path("payments/<int:payment_id>/delete/", payments.payment_delete, name="payment_delete"),
     path("accounts/<int:party_id>/", payments.client_account, name="client_account"),
+]
+urlpatterns += [
+    path("supplier-bills/", bills.bill_list, name="bill_list"),
+    path("supplier-bills/<int:bill_id>/", bills.bill_detail, name="bill_detail"),
+    path("supplier-bills/<int:bill_id>/original", bills.bill_original, name="bill_original"),
 ]

@@ -18,3 +18,4 @@ __all__ = [
     "PaymentAllocation",
     "PaymentMethod",
 ]
+from comptoir.invoicing.models.bills import BillKind, BillSyntax, SupplierBill  # noqa: E402, F401

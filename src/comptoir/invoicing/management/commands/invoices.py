@@ -9,17 +9,24 @@ from django.core.management.base import BaseCommand
 SUBCOMMANDS = {
     "verify": "comptoir.invoicing.cli.verify",
     "export": "comptoir.invoicing.cli.export",
+    "receive": "comptoir.invoicing.cli.receive",
 }
+# A subcommand whose ``run`` takes (options, out) rather than (command, **options).
+RUN_WITH_OPTIONS = {"receive"}
 
 
 class Command(BaseCommand):
-    help = "Invoices: verify the chains of issued documents, and more."
+    help = "Invoices: verify the chains of issued documents, export them, receive e-invoices."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
         for name, path in SUBCOMMANDS.items():
             module = import_module(path)
-            module.add_arguments(sub.add_parser(name, help=module.HELP))
+            module.add_arguments(sub.add_parser(name, help=getattr(module, "HELP", None)))
 
     def handle(self, *args, subcommand: str, **options):
-        import_module(SUBCOMMANDS[subcommand]).run(self, **options)
+        module = import_module(SUBCOMMANDS[subcommand])
+        if subcommand in RUN_WITH_OPTIONS:
+            module.run(options, self.stdout)
+        else:
+            module.run(self, **options)
