@@ -80,7 +80,7 @@ def test_an_issued_invoice_is_refused_by_every_write_route(api_as, make_client):
         assert response.status_code in (409, 422), response.content
         body = response.json()
         assert body["errors"][0]["field"] == "status"
-        assert "credit note" in body["errors"][0]["message"]
+        assert "avoir" in body["errors"][0]["message"]  # "correct it with a credit note"
 
     after = api.get(path).json()
     assert {k: v for k, v in after.items() if k != "updated_at"} == {
