@@ -4,9 +4,9 @@ accepted, ordered and delivered, and the delivery note invoiced from its
 confirmation), its Factur-X PDF downloaded, and its number and totals found
 in the PDF's text.
 
-The sales pages (quotes, orders, delivery notes) are another package's: the
-quote to delivery steps go through the sales services here, and the
-invoicing steps through the pages."""
+The quote to the shipped delivery note goes through the sales services here
+(the sales pages have their own browser test); from the delivery note's page
+on, every step is the browser's."""
 
 import io
 import re
@@ -78,8 +78,11 @@ def test_a_delivered_quote_is_invoiced_issued_and_its_pdf_downloaded(page: Page,
     client, order, delivery = _shipped_delivery(world)
     login(page, site, world.member("sales").email)
 
-    # The "Invoice" action of the delivery note, as its page links to it.
-    page.goto(f"{site}/invoicing/invoices/from-delivery/{delivery.pk}/")
+    # The "Invoice" action of the delivery note's page.
+    page.goto(f"{site}/sales/deliveries/{delivery.pk}/")
+    screenshot(page, "delivery-shipped")
+    page.locator("#invoice-delivery").click()
+    expect(page).to_have_url(f"{site}/invoicing/invoices/from-delivery/{delivery.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text(delivery.number)
     screenshot(page, "invoice-from-delivery")
     page.locator("#make-invoice").click()
