@@ -177,7 +177,10 @@ def path_ids(api, world) -> dict:
         assert response.status_code == 201, (path, response.json())
         return response.json()["id"]
 
-    party_id = created("/api/parties", {"kind": "company", "company_name": "Établi"})
+    # A SIREN: a French business client is invoiced with it (issue checks it).
+    party_id = created(
+        "/api/parties", {"kind": "company", "company_name": "Établi", "siren": "253660088"}
+    )
     stage_id = created("/api/pipeline/stages", {"name": "Lead", "probability": 10})
     ids = {
         "party_id": party_id,

@@ -51,7 +51,9 @@ def api(world, api_as):
 
 @pytest.fixture
 def party(api) -> dict:
-    response = api.post("/api/parties", json={"kind": "company", "company_name": "Établi"})
+    # A SIREN: a French business client is invoiced with it (issue checks it).
+    body = {"kind": "company", "company_name": "Établi", "siren": "253660088"}
+    response = api.post("/api/parties", json=body)
     assert response.status_code == 201, response.json()
     return response.json()
 
@@ -77,6 +79,7 @@ def ids(api, party) -> dict:
         },
     ).json()
     return {
+        "invoice_id": invoice.pk,
         "payment_id": payment["id"],
         "allocation_id": payment["allocations"][0]["id"],
         "party_id": party["id"],
