@@ -25,6 +25,7 @@ from django.test import Client
 
 from comptoir.parties.models import Party
 from tests.api.test_errors import assert_shape
+from tests.invoicing.api_ids import invoice_bodies, invoice_ids
 from tests.invoicing.payments.issued import issued_invoice
 from tests.sales.api_ids import sales_ids
 
@@ -200,14 +201,15 @@ def path_ids(api, world) -> dict:
     ids.update(sales_ids(api, party_id))
     # Payments: an issued invoice of the party, and a payment settling part of it.
     party = Party.objects.of(world.org_a).get(pk=party_id)
-    ids["invoice_id"] = issued_invoice(party, "120.00").pk
-    allocation = {"invoice_id": ids["invoice_id"], "amount": "4"}
+    ids["issued_invoice_id"] = issued_invoice(party, "120.00").pk
+    allocation = {"invoice_id": ids["issued_invoice_id"], "amount": "4"}
     payment = api.post(
         "/api/payments",
         json={"party_id": party_id, "amount": "10", "method": "cash", "allocations": [allocation]},
     ).json()
     ids["payment_id"] = payment["id"]
     ids["allocation_id"] = payment["allocations"][0]["id"]
+    ids.update(invoice_ids(api, party_id, ids["order_id"]))
     return ids
 
 
@@ -251,9 +253,10 @@ def valid_bodies(ids: dict) -> dict:
         },
         ("POST", "/api/payments"): {"party_id": ids["party_id"], "amount": "10", "method": "cash"},
         ("POST", "/api/payments/{payment_id}/allocations"): {
-            "invoice_id": ids["invoice_id"],
+            "invoice_id": ids["issued_invoice_id"],
             "amount": "1",
         },
+        **invoice_bodies(ids),
     }
 
 

@@ -16,6 +16,7 @@ from comptoir.api.parsing import MAX_DEPTH
 from comptoir.parties.models import ContactPerson, Party
 from comptoir.tenancy.models import Membership
 from tests.api.test_errors import assert_shape
+from tests.invoicing.api_ids import invoice_ids
 from tests.invoicing.payments.issued import issued_invoice
 from tests.sales.api_ids import sales_ids
 
@@ -68,6 +69,7 @@ def ids(api, party) -> dict:
         "/api/opportunities", json={"party_id": party["id"], "title": "Étagères", "amount": "10"}
     ).json()
     invoice = issued_invoice(Party._base_manager.get(pk=party["id"]), "120.00")
+    sales = sales_ids(api, party["id"])
     allocation = {"invoice_id": invoice.pk, "amount": "4"}
     payment = api.post(
         "/api/payments",
@@ -79,7 +81,6 @@ def ids(api, party) -> dict:
         },
     ).json()
     return {
-        "invoice_id": invoice.pk,
         "payment_id": payment["id"],
         "allocation_id": payment["allocations"][0]["id"],
         "party_id": party["id"],
@@ -89,9 +90,9 @@ def ids(api, party) -> dict:
         "member_id": api.get("/api/members").json()["items"][0]["id"],
         "token_id": api.get("/api/tokens").json()["items"][0]["id"],
         "event_id": api.get("/api/audit/events").json()["items"][0]["id"],
-        **sales_ids(api, party["id"]),
+        **sales,
         "bill_id": _bill_id(api, party),
-    }
+    } | invoice_ids(api, party["id"], sales["order_id"])
 
 
 def _bill_id(api, party) -> int:

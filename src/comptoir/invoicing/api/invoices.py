@@ -150,11 +150,13 @@ def _line_id(invoice: Invoice, line_id: int) -> int:
     return invoice.lines.get(pk=line_id).pk
 
 
-@router.patch("/{int:invoice_id}/lines/{int:line_id}", response={200: InvoiceLineOut, **ERRORS})
-def invoice_line_patch(request, invoice_id: int, line_id: int, payload: InvoiceLinePatch):
+@router.patch(
+    "/{int:invoice_id}/lines/{int:invoice_line_id}", response={200: InvoiceLineOut, **ERRORS}
+)
+def invoice_line_patch(request, invoice_id: int, invoice_line_id: int, payload: InvoiceLinePatch):
     require(request, Permission.SALES_MANAGE)
     invoice = _invoice(request, invoice_id)
-    line = _line_id(invoice, line_id)
+    line = _line_id(invoice, invoice_line_id)
     changes = common.line(request, payload.dict(exclude_unset=True))
     with body_names():
         row = services.invoice_line_update(
@@ -164,12 +166,12 @@ def invoice_line_patch(request, invoice_id: int, line_id: int, payload: InvoiceL
     return row
 
 
-@router.delete("/{int:invoice_id}/lines/{int:line_id}", response={204: None, **ERRORS})
-def invoice_line_remove(request, invoice_id: int, line_id: int):
+@router.delete("/{int:invoice_id}/lines/{int:invoice_line_id}", response={204: None, **ERRORS})
+def invoice_line_remove(request, invoice_id: int, invoice_line_id: int):
     require(request, Permission.SALES_MANAGE)
     invoice = _invoice(request, invoice_id)
     services.invoice_line_remove(
-        actor=request_actor(request), invoice=invoice, line=_line_id(invoice, line_id)
+        actor=request_actor(request), invoice=invoice, line=_line_id(invoice, invoice_line_id)
     )
     return Status(204, None)
 
@@ -216,12 +218,12 @@ def invoice_from_deliveries(request, payload: FromDeliveriesIn):
     return Status(201, invoice)
 
 
-@router.post("/{int:invoice_id}/credit-note", response={201: InvoiceOut, **ERRORS})
-def credit_note_create(request, invoice_id: int, payload: CreditNoteIn):
+@router.post("/{int:issued_id}/credit-note", response={201: InvoiceOut, **ERRORS})
+def credit_note_create(request, issued_id: int, payload: CreditNoteIn):
     """A draft credit note of an issued invoice: whole, or the quantities
     given per invoice line (never beyond what remains to credit)."""
     require(request, Permission.SALES_MANAGE)
-    invoice = _invoice(request, invoice_id)
+    invoice = _invoice(request, issued_id)
     values = payload.dict(exclude_unset=True)
     lines = values.pop("lines", None)
     if lines is not None:
@@ -282,28 +284,28 @@ def _binary(media_type: str) -> dict:
 
 
 @router.get(
-    "/{int:invoice_id}/facturx.pdf",
+    "/{int:issued_id}/facturx.pdf",
     response=ERRORS,
     openapi_extra=_binary("application/pdf"),
 )
-def invoice_facturx(request, invoice_id: int):
+def invoice_facturx(request, issued_id: int):
     """The Factur-X PDF of an issued document (the CII XML inside)."""
-    return _file_response(request, invoice_id, FileFormat.FACTURX)
+    return _file_response(request, issued_id, FileFormat.FACTURX)
 
 
-@router.get("/{int:invoice_id}/ubl.xml", response=ERRORS, openapi_extra=_binary("application/xml"))
-def invoice_ubl(request, invoice_id: int):
+@router.get("/{int:issued_id}/ubl.xml", response=ERRORS, openapi_extra=_binary("application/xml"))
+def invoice_ubl(request, issued_id: int):
     """The Peppol BIS Billing 3.0 UBL of an issued document."""
-    return _file_response(request, invoice_id, FileFormat.UBL)
+    return _file_response(request, issued_id, FileFormat.UBL)
 
 
 # Sending -------------------------------------------------------------------------
-@router.post("/{int:invoice_id}/send", response={201: SendingOut, **ERRORS})
-def invoice_email(request, invoice_id: int, payload: SendIn):
+@router.post("/{int:issued_id}/send", response={201: SendingOut, **ERRORS})
+def invoice_email(request, issued_id: int, payload: SendIn):
     """Email an issued document to the client (or one of its contact persons)
     through the outbox: the Factur-X PDF attached, the UBL too for a Belgian client."""
     require(request, Permission.SALES_MANAGE)
-    invoice = _invoice(request, invoice_id)
+    invoice = _invoice(request, issued_id)
     people = party_selectors.contact_person_list(
         organisation=request.organisation, party=invoice.party
     )
