@@ -3,6 +3,7 @@ note, download, sending; amounts hidden from support; French by default."""
 
 import pytest
 
+from comptoir.invoicing import services
 from comptoir.invoicing.models import Invoice, InvoiceStatus
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +108,26 @@ def test_the_pages_speak_english_too(ui_as, make_draft):
     ui.cookies["django_language"] = "en"
     page = ui.get(f"/invoicing/invoices/{draft.pk}/", headers={"Accept-Language": "en"})
     assert "Issue" in page.content.decode()
+
+
+def test_the_list_shows_paid_and_overdue(ui_as, actor, make_draft):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from comptoir.invoicing.services.payments import payment_record
+
+    today = timezone.localdate()
+    late = make_draft(issue_date=today - timedelta(days=40), due_date=today - timedelta(days=10))
+    late = services.invoice_issue(actor=actor, invoice=late)
+    paid = services.invoice_issue(actor=actor, invoice=make_draft())
+    payment_record(
+        actor=actor,
+        party=paid.party,
+        amount=paid.total_incl_vat,
+        method="transfer",
+        received_on=today,
+        allocations=[(paid, paid.total_incl_vat)],
+    )
+    listed = ui_as("accountant").get("/invoicing/invoices/").content.decode()
+    assert 'class="settlement overdue"' in listed and 'class="settlement paid"' in listed

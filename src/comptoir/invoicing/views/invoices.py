@@ -28,6 +28,7 @@ from comptoir.invoicing.models import (
     InvoiceKind,
     InvoiceStatus,
 )
+from comptoir.invoicing.selectors_accounts import Settlement, with_settlement
 from comptoir.invoicing.services.drafts import INVOICE_FIELDS
 from comptoir.invoicing.services.files import document_file_store
 from comptoir.invoicing.services.sendings import invoice_send
@@ -69,6 +70,14 @@ def _refused(request, exc: ValidationError) -> None:
         messages.error(request, text)
 
 
+def _settlement(invoice: Invoice) -> tuple[str, str] | None:
+    """(value, label) of an issued invoice's or down payment's settlement."""
+    value = getattr(invoice, "settlement", None)
+    if value is None or not invoice.is_issued or invoice.kind == InvoiceKind.CREDIT_NOTE:
+        return None
+    return value, Settlement.label(value)
+
+
 @permission_required(Permission.CONTACTS_VIEW)
 def invoice_list(request):
     status = request.GET.get("status", "")
@@ -78,15 +87,17 @@ def invoice_list(request):
         status=status if status in InvoiceStatus.values else "",
         kind=kind if kind in InvoiceKind.values else "",
     ).order_by("-issue_date", "-pk")
+    figures = _sees_figures(request)
+    if figures:  # paid, partly paid, unpaid or overdue (issued invoices)
+        rows = with_settlement(rows, organisation=request.organisation)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     record_list(request, object_type=INVOICE)
-    figures = _sees_figures(request)
     return render(
         request,
         "invoicing/invoice_list.html",
         {
             "page": page,
-            "rows": [(i, totals_of(i) if figures else None) for i in page],
+            "rows": [(i, totals_of(i) if figures else None, _settlement(i)) for i in page],
             "status": status,
             "kind": kind,
             "statuses": InvoiceStatus.choices,
