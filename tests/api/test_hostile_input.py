@@ -25,7 +25,9 @@ from django.test import Client
 
 from comptoir.parties.models import Party
 from tests.api.test_errors import assert_shape
-from tests.invoicing.payments.issued import SIREN, issued_invoice
+from tests.invoicing.api_ids import invoice_bodies, invoice_ids
+from tests.invoicing.payments.issued import issued_invoice
+from tests.sales.api_ids import sales_ids
 
 LONG = "x" * 10_000
 TOO_DEEP = '{"a": ' + "[" * 2_000 + "]" * 2_000 + "}"
@@ -176,7 +178,10 @@ def path_ids(api, world) -> dict:
         assert response.status_code == 201, (path, response.json())
         return response.json()["id"]
 
-    party_id = created("/api/parties", {"kind": "company", "company_name": "Établi"})
+    # A SIREN: a French business client is invoiced with it (issue checks it).
+    party_id = created(
+        "/api/parties", {"kind": "company", "company_name": "Établi", "siren": "253660088"}
+    )
     stage_id = created("/api/pipeline/stages", {"name": "Lead", "probability": 10})
     ids = {
         "party_id": party_id,
@@ -193,19 +198,18 @@ def path_ids(api, world) -> dict:
     members = api.get("/api/members").json()["items"]
     sales = world.member("sales").pk
     ids["member_id"] = next(m["id"] for m in members if m["user_id"] == sales)
-    # Payments: an issued invoice of a client (with its SIREN), a payment settling part of it.
-    client_id = created(
-        "/api/parties", {"kind": "company", "company_name": "Client", "siren": SIREN}
-    )
-    client = Party.objects.of(world.org_a).get(pk=client_id)
-    ids["invoice_id"] = issued_invoice(client, "120.00").pk
-    allocation = {"invoice_id": ids["invoice_id"], "amount": "4"}
+    ids.update(sales_ids(api, party_id))
+    # Payments: an issued invoice of the party, and a payment settling part of it.
+    party = Party.objects.of(world.org_a).get(pk=party_id)
+    ids["issued_invoice_id"] = issued_invoice(party, "120.00").pk
+    allocation = {"invoice_id": ids["issued_invoice_id"], "amount": "4"}
     payment = api.post(
         "/api/payments",
-        json={"party_id": client_id, "amount": "10", "method": "cash", "allocations": [allocation]},
+        json={"party_id": party_id, "amount": "10", "method": "cash", "allocations": [allocation]},
     ).json()
     ids["payment_id"] = payment["id"]
     ids["allocation_id"] = payment["allocations"][0]["id"]
+    ids.update(invoice_ids(api, party_id, ids["order_id"]))
     return ids
 
 
@@ -226,11 +230,33 @@ def valid_bodies(ids: dict) -> dict:
         },
         ("POST", "/api/opportunities/{opportunity_id}/move"): {"stage_id": ids["stage_id"]},
         ("PATCH", "/api/members/{member_id}"): {"role": "support"},
+        ("POST", "/api/products"): {
+            "reference": "H-2",
+            "name": "Hostile",
+            "unit_price": "1",
+            "vat_rate": "20",
+        },
+        ("POST", "/api/quotes"): {"party_id": ids["party_id"]},
+        ("POST", "/api/quotes/{quote_id}/lines"): {
+            "name": "Hostile",
+            "quantity": "1",
+            "unit_price": "1",
+            "vat_rate": "20",
+        },
+        ("POST", "/api/orders"): {
+            "party_id": ids["party_id"],
+            "lines": [{"product_id": ids["product_id"], "quantity": "1"}],
+        },
+        ("PUT", "/api/sales-settings/number-series"): {
+            "series": "quote",
+            "pattern": "D-{year}-{number:05}",
+        },
         ("POST", "/api/payments"): {"party_id": ids["party_id"], "amount": "10", "method": "cash"},
         ("POST", "/api/payments/{payment_id}/allocations"): {
-            "invoice_id": ids["invoice_id"],
+            "invoice_id": ids["issued_invoice_id"],
             "amount": "1",
         },
+        **invoice_bodies(ids),
     }
 
 

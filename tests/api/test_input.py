@@ -17,7 +17,9 @@ from comptoir.api.parsing import MAX_DEPTH
 from comptoir.parties.models import ContactPerson, Party
 from comptoir.tenancy.models import Membership
 from tests.api.test_errors import assert_shape
-from tests.invoicing.payments.issued import SIREN, issued_invoice
+from tests.invoicing.api_ids import invoice_ids
+from tests.invoicing.payments.issued import issued_invoice
+from tests.sales.api_ids import sales_ids
 
 
 def raw(api, method: str, path: str, body: str | bytes):
@@ -51,7 +53,9 @@ def api(world, api_as):
 
 @pytest.fixture
 def party(api) -> dict:
-    response = api.post("/api/parties", json={"kind": "company", "company_name": "Établi"})
+    # A SIREN: a French business client is invoiced with it (issue checks it).
+    body = {"kind": "company", "company_name": "Établi", "siren": "253660088"}
+    response = api.post("/api/parties", json=body)
     assert response.status_code == 201, response.json()
     return response.json()
 
@@ -65,15 +69,13 @@ def ids(api, party) -> dict:
     opportunity = api.post(
         "/api/opportunities", json={"party_id": party["id"], "title": "Étagères", "amount": "10"}
     ).json()
-    client = api.post(
-        "/api/parties", json={"kind": "company", "company_name": "Client", "siren": SIREN}
-    ).json()
-    invoice = issued_invoice(Party._base_manager.get(pk=client["id"]), "120.00")
+    invoice = issued_invoice(Party._base_manager.get(pk=party["id"]), "120.00")
+    sales = sales_ids(api, party["id"])
     allocation = {"invoice_id": invoice.pk, "amount": "4"}
     payment = api.post(
         "/api/payments",
         json={
-            "party_id": client["id"],
+            "party_id": party["id"],
             "amount": "10",
             "method": "cash",
             "allocations": [allocation],
@@ -89,8 +91,9 @@ def ids(api, party) -> dict:
         "member_id": api.get("/api/members").json()["items"][0]["id"],
         "token_id": api.get("/api/tokens").json()["items"][0]["id"],
         "event_id": api.get("/api/audit/events").json()["items"][0]["id"],
+        **sales,
         "bill_id": _bill_id(api, party),
-    }
+    } | invoice_ids(api, party["id"], sales["order_id"])
 
 
 def _bill_id(api, party) -> int:

@@ -92,6 +92,10 @@ NOT_JOURNALLED = {
     "comptoir.parties.importing.services.import_job_map": (
         "sets a job's column mapping (headers to field names): no one's data"
     ),
+    "comptoir.sales.services.settings.sales_settings_get": (
+        "creates the organisation's default settings row on first use: no one's data; "
+        "every change is journalled by sales_settings_update and sales_settings_logo_set"
+    ),
 }
 
 # Services journalled with the object type ``app_label.ModelName`` (``Model._meta.label``)
@@ -961,6 +965,61 @@ def _invoice_from_deliveries(world, actor):
     )
 
 
+def _issued(world, actor, **party_fields):
+    from comptoir.invoicing import services
+
+    invoice = services.invoice_create(
+        actor=actor,
+        organisation=world.org_a,
+        party=_company(world, actor, **party_fields),
+        lines=[_invoice_line()],
+    )
+    return services.invoice_issue(actor=actor, invoice=invoice)
+
+
+@exercises("comptoir.invoicing.services.files.document_file_store")
+def _document_file_store(world, actor):
+    from comptoir.invoicing.services.files import document_file_store
+
+    invoice = _issued(world, actor)
+    return Case(
+        lambda: document_file_store(actor=actor, invoice=invoice, format="facturx"),
+        [Event(Action.CREATE, "invoicing.documentfile", frozenset({"format", "sha256"}))],
+    )
+
+
+@exercises("comptoir.invoicing.services.files.invoice_files_store")
+def _invoice_files_store(world, actor):
+    from comptoir.invoicing.services.files import invoice_files_store
+
+    invoice = _issued(world, actor)
+    return Case(
+        lambda: invoice_files_store(actor=actor, invoice=invoice),
+        [Event(Action.CREATE, "invoicing.documentfile", frozenset({"format", "sha256"}))],
+    )
+
+
+@exercises("comptoir.invoicing.services.sendings.invoice_send")
+def _invoice_send(world, actor, smtp):
+    from comptoir.invoicing.services.sendings import invoice_send
+    from comptoir.parties import services as parties
+
+    email = fr.email()
+    invoice = _issued(world, actor)
+    person = parties.contact_person_create(
+        actor=actor, party=invoice.party, family_name=fr.last_name(), email=email
+    )
+    return Case(
+        lambda: invoice_send(actor=actor, invoice=invoice, contact_person=person),
+        [
+            Event(Action.CREATE, "invoicing.documentfile", frozenset({"format"})),
+            Event(Action.CREATE, "mail.message"),
+            Event(Action.CREATE, "invoicing.documentsending", frozenset({"recipient_email"})),
+        ],
+        values=[email],
+    )
+
+
 @exercises("comptoir.invoicing.services.credit_notes.credit_note_create")
 def _credit_note_create(world, actor):
     from comptoir.invoicing import services
@@ -982,6 +1041,318 @@ def _down_payment_create(world, actor):
     return Case(
         lambda: services.down_payment_create(actor=actor, order=order, percent=Decimal("30")),
         [Event(Action.CREATE, INVOICE, frozenset({"order", "lines"}))],
+    )
+
+
+# Sales: the catalogue, quotes, orders, delivery notes, settings --------------------------
+PRODUCT, QUOTE, ORDER, DELIVERY = (
+    "sales.product",
+    "sales.quote",
+    "sales.order",
+    "sales.deliverynote",
+)
+
+
+def _product(world, actor, **fields):
+    from comptoir.sales import services
+
+    fields = {"reference": f"R{fr.random_int()}", "name": "Vis", "unit_price": "2", **fields}
+    return services.product_create(actor=actor, organisation=world.org_a, vat_rate="20", **fields)
+
+
+def _quote(world, actor, state: str = "draft"):
+    from comptoir.sales import services
+
+    quote = services.quote_create(
+        actor=actor,
+        organisation=world.org_a,
+        party=_company(world, actor),
+        lines=[{"product": _product(world, actor), "quantity": "3"}],
+    )
+    if state in ("sent", "accepted"):
+        quote = services.quote_send(actor=actor, quote=quote)
+    if state == "accepted":
+        quote = services.quote_accept(actor=actor, quote=quote)
+    return quote
+
+
+def _order(world, actor):
+    from comptoir.sales import services
+
+    return services.order_from_quote(actor=actor, quote=_quote(world, actor, "accepted"))
+
+
+@exercises("comptoir.sales.services.catalogue.product_create")
+def _product_create(world, actor):
+    return Case(
+        lambda: _product(world, actor),
+        [Event(Action.CREATE, PRODUCT, frozenset({"reference", "name", "unit_price"}))],
+    )
+
+
+@exercises("comptoir.sales.services.catalogue.product_update")
+def _product_update(world, actor):
+    from comptoir.sales import services
+
+    product = _product(world, actor)
+    return Case(
+        lambda: services.product_update(actor=actor, product=product, unit_price="3"),
+        [Event(Action.UPDATE, PRODUCT, frozenset({"unit_price"}), exact=True)],
+    )
+
+
+@exercises("comptoir.sales.services.catalogue.product_deactivate")
+def _product_deactivate(world, actor):
+    from comptoir.sales import services
+
+    product = _product(world, actor)
+    return Case(
+        lambda: services.product_deactivate(actor=actor, product=product),
+        [Event(Action.UPDATE, PRODUCT, frozenset({"is_active"}), exact=True)],
+    )
+
+
+@exercises("comptoir.sales.services.catalogue.product_activate")
+def _product_activate(world, actor):
+    from comptoir.sales import services
+
+    product = _product(world, actor)
+    services.product_deactivate(actor=actor, product=product)
+    return Case(
+        lambda: services.product_activate(actor=actor, product=product),
+        [Event(Action.UPDATE, PRODUCT, frozenset({"is_active"}), exact=True)],
+    )
+
+
+@exercises("comptoir.sales.services.quotes.quote_create")
+def _quote_create(world, actor):
+    from comptoir.sales import services
+
+    party, product, note = _company(world, actor), _product(world, actor), fr.sentence()
+    return Case(
+        lambda: services.quote_create(
+            actor=actor,
+            organisation=world.org_a,
+            party=party,
+            notes=note,
+            lines=[{"product": product, "quantity": "1"}],
+        ),
+        [Event(Action.CREATE, QUOTE, frozenset({"party", "notes", "lines"}))],
+        [note],
+    )
+
+
+@exercises("comptoir.sales.services.quotes.quote_update")
+def _quote_update(world, actor):
+    from comptoir.sales import services
+
+    quote, note = _quote(world, actor), fr.sentence()
+    return Case(
+        lambda: services.quote_update(actor=actor, quote=quote, notes=note),
+        [Event(Action.UPDATE, QUOTE, frozenset({"notes"}), exact=True)],
+        [note],
+    )
+
+
+@exercises("comptoir.sales.services.quotes.quote_line_add")
+def _quote_line_add(world, actor):
+    from comptoir.sales import services
+
+    quote = _quote(world, actor)
+    return Case(
+        lambda: services.quote_line_add(
+            actor=actor, quote=quote, name="Pose", quantity="1", unit_price="5", vat_rate="20"
+        ),
+        [Event(Action.UPDATE, QUOTE, frozenset({"lines"}), exact=True)],
+    )
+
+
+@exercises("comptoir.sales.services.quotes.quote_line_update")
+def _quote_line_update(world, actor):
+    from comptoir.sales import services
+
+    line = _quote(world, actor).lines.get()
+    return Case(
+        lambda: services.quote_line_update(actor=actor, line=line, quantity="7"),
+        [Event(Action.UPDATE, QUOTE, frozenset({"lines"}), exact=True)],
+    )
+
+
+@exercises("comptoir.sales.services.quotes.quote_line_remove")
+def _quote_line_remove(world, actor):
+    from comptoir.sales import services
+
+    line = _quote(world, actor).lines.get()
+    return Case(
+        lambda: services.quote_line_remove(actor=actor, line=line),
+        [Event(Action.UPDATE, QUOTE, frozenset({"lines"}), exact=True)],
+    )
+
+
+@exercises("comptoir.sales.services.quotes.quote_send")
+def _quote_send(world, actor):
+    from comptoir.sales import services
+
+    quote = _quote(world, actor)
+    return Case(
+        lambda: services.quote_send(actor=actor, quote=quote),
+        [Event(Action.UPDATE, QUOTE, frozenset({"number", "status", "valid_until"}))],
+    )
+
+
+@exercises("comptoir.sales.services.quotes.quote_accept")
+def _quote_accept(world, actor):
+    from comptoir.sales import services
+
+    quote = _quote(world, actor, "sent")
+    return Case(
+        lambda: services.quote_accept(actor=actor, quote=quote),
+        [Event(Action.UPDATE, QUOTE, frozenset({"status", "decided_on"}), exact=True)],
+    )
+
+
+@exercises("comptoir.sales.services.quotes.quote_refuse")
+def _quote_refuse(world, actor):
+    from comptoir.sales import services
+
+    quote = _quote(world, actor, "sent")
+    return Case(
+        lambda: services.quote_refuse(actor=actor, quote=quote),
+        [Event(Action.UPDATE, QUOTE, frozenset({"status", "decided_on"}), exact=True)],
+    )
+
+
+@exercises("comptoir.sales.services.orders.order_from_quote")
+def _order_from_quote(world, actor):
+    from comptoir.sales import services
+
+    quote = _quote(world, actor, "accepted")
+    return Case(
+        lambda: services.order_from_quote(actor=actor, quote=quote),
+        [Event(Action.CREATE, ORDER, frozenset({"party", "quote", "number", "lines"}))],
+    )
+
+
+@exercises("comptoir.sales.services.orders.order_create")
+def _order_create(world, actor):
+    from comptoir.sales import services
+
+    party, product = _company(world, actor), _product(world, actor)
+    return Case(
+        lambda: services.order_create(
+            actor=actor,
+            organisation=world.org_a,
+            party=party,
+            lines=[{"product": product, "quantity": "2"}],
+        ),
+        [Event(Action.CREATE, ORDER, frozenset({"party", "number", "lines"}))],
+    )
+
+
+@exercises("comptoir.sales.services.orders.order_cancel")
+def _order_cancel(world, actor):
+    from comptoir.sales import services
+
+    order = _order(world, actor)
+    return Case(
+        lambda: services.order_cancel(actor=actor, order=order),
+        [Event(Action.UPDATE, ORDER, frozenset({"status"}), exact=True)],
+    )
+
+
+@exercises("comptoir.sales.services.deliveries.delivery_from_order")
+def _delivery_from_order(world, actor):
+    from comptoir.sales import services
+
+    order = _order(world, actor)
+    line = order.lines.get()
+    return Case(
+        lambda: services.delivery_from_order(actor=actor, order=order, quantities={line.pk: "1"}),
+        [Event(Action.CREATE, DELIVERY, frozenset({"order", "party", "lines"}))],
+    )
+
+
+def _delivery(world, actor):
+    from comptoir.sales import services
+
+    return services.delivery_from_order(actor=actor, order=_order(world, actor))
+
+
+@exercises("comptoir.sales.services.deliveries.delivery_update")
+def _delivery_update(world, actor):
+    from comptoir.sales import services
+
+    note, text = _delivery(world, actor), fr.sentence()
+    return Case(
+        lambda: services.delivery_update(actor=actor, delivery=note, notes=text),
+        [Event(Action.UPDATE, DELIVERY, frozenset({"notes"}), exact=True)],
+        [text],
+    )
+
+
+@exercises("comptoir.sales.services.deliveries.delivery_ship")
+def _delivery_ship(world, actor):
+    from comptoir.sales import services
+
+    note = _delivery(world, actor)
+    return Case(
+        lambda: services.delivery_ship(actor=actor, delivery=note),
+        [Event(Action.UPDATE, DELIVERY, frozenset({"number", "status", "delivered_on"}))],
+    )
+
+
+@exercises("comptoir.sales.services.deliveries.delivery_delete")
+def _delivery_delete(world, actor):
+    from comptoir.sales import services
+
+    note = _delivery(world, actor)
+    return Case(
+        lambda: services.delivery_delete(actor=actor, delivery=note),
+        [Event(Action.DELETE, DELIVERY, frozenset({"lines"}), exact=True)],
+    )
+
+
+@exercises("comptoir.sales.services.settings.sales_settings_update")
+def _sales_settings_update(world, actor):
+    from comptoir.sales import services
+
+    return Case(
+        lambda: services.sales_settings_update(
+            actor=actor, organisation=world.org_a, footer="SAS au capital de 1 000 €"
+        ),
+        [Event(Action.UPDATE, "sales.salessettings", frozenset({"footer"}), exact=True)],
+    )
+
+
+@exercises("comptoir.sales.services.settings.sales_settings_logo_set")
+def _sales_settings_logo_set(world, actor):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from comptoir.sales import services
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "#1f4e79").save(buffer, "PNG")
+    upload = SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png")
+    return Case(
+        lambda: services.sales_settings_logo_set(
+            actor=actor, organisation=world.org_a, upload=upload
+        ),
+        [Event(Action.UPDATE, "sales.salessettings", frozenset({"logo"}), exact=True)],
+    )
+
+
+@exercises("comptoir.sales.services.settings.number_series_set")
+def _number_series_set(world, actor):
+    from comptoir.sales import services
+
+    return Case(
+        lambda: services.number_series_set(
+            actor=actor, organisation=world.org_a, series="invoice", pattern="FAC-{number:06}"
+        ),
+        [Event(Action.CREATE, "sales.numberseries", frozenset({"series", "pattern"}))],
     )
 
 

@@ -25,6 +25,8 @@ def test_the_compiled_catalogue_matches_the_sources():
     for entry in po.translated_entries():
         if entry.msgid_plural:
             assert compiled.ngettext(entry.msgid, entry.msgid_plural, 2) == entry.msgstr_plural[1]
+        elif entry.msgctxt:
+            assert compiled.pgettext(entry.msgctxt, entry.msgid) == entry.msgstr, entry.msgid
         else:
             assert compiled.gettext(entry.msgid) == entry.msgstr, entry.msgid
 

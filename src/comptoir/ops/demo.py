@@ -106,6 +106,7 @@ def demo_create(*, seed: int | None = None) -> DemoCredentials:
         subscription_start=date.today(),
     )
     from comptoir.ops.demo_parties import demo_parties
+    from comptoir.ops.demo_sales import demo_sales
 
     for organisation, fake in ((french, fr), (belgian, be)):
         for role in (Role.ADMIN, Role.SALES, Role.ACCOUNTANT, Role.SUPPORT, Role.AUDITOR):
@@ -114,6 +115,7 @@ def demo_create(*, seed: int | None = None) -> DemoCredentials:
             )
             membership_add(actor=system, organisation=organisation, user=member, role=role)
         demo_parties(actor=system, organisation=organisation, fake=fake)
+        demo_sales(actor=system, organisation=organisation, fake=fake)
     _credentials_path().write_text(json.dumps(asdict(credentials)))
     _credentials_path().chmod(0o600)
     return credentials

@@ -1,4 +1,27 @@
-"""See the modules of this package."""
+"""The sales selectors: every read of the pages and the API."""
+
+from comptoir.sales.selectors.catalogue import product_get, product_list
+from comptoir.sales.selectors.deliveries import delivered_quantities, delivery_get, delivery_list
+from comptoir.sales.selectors.orders import LineProgress, order_get, order_list, order_progress
+from comptoir.sales.selectors.quotes import quote_get, quote_list
+from comptoir.sales.selectors.settings import SeriesPattern, number_patterns
+
+__all__ = [
+    "LineProgress",
+    "SeriesPattern",
+    "delivered_quantities",
+    "delivery_get",
+    "delivery_list",
+    "number_patterns",
+    "order_get",
+    "order_list",
+    "order_progress",
+    "product_get",
+    "product_list",
+    "quote_get",
+    "quote_list",
+]
+
 
 # The sales pipeline (moved here from the parties app).
 from comptoir.sales.selectors.pipeline import BoardColumn as BoardColumn

@@ -1,1 +1,1 @@
-"""See the modules of this package."""
+"""The sales pages: catalogue, quotes, orders, delivery notes, settings."""

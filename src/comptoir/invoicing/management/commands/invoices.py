@@ -8,18 +8,19 @@ from django.core.management.base import BaseCommand
 
 SUBCOMMANDS = {
     "verify": "comptoir.invoicing.cli.verify",
+    "export": "comptoir.invoicing.cli.export",
     "receive": "comptoir.invoicing.cli.receive",
 }
 
 
 class Command(BaseCommand):
-    help = "Invoices: verify the chains of issued documents, and more."
+    help = "Invoices: verify the chains of issued documents, export them, receive e-invoices."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
         for name, path in SUBCOMMANDS.items():
             module = import_module(path)
-            module.add_arguments(sub.add_parser(name, help=module.HELP))
+            module.add_arguments(sub.add_parser(name, help=getattr(module, "HELP", None)))
 
     def handle(self, *args, subcommand: str, **options):
         import_module(SUBCOMMANDS[subcommand]).run(self, **options)

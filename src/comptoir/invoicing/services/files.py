@@ -1,0 +1,65 @@
+"""The files of issued documents, made once and kept.
+
+An issued document's Factur-X PDF (and UBL) is made from its frozen snapshot
+the first time it is needed (right after the issue by the pages and the API,
+else at the first download, sending or export) and stored through
+``default_storage`` with its SHA-256; afterwards it is always that file that
+is given out: the one the client received, byte for byte (a PDF made again
+would differ in its creation date).
+"""
+
+import hashlib
+import uuid
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from comptoir.audit.models import Action
+from comptoir.audit.services import Actor
+from comptoir.audit.writes import audit
+from comptoir.invoicing.einvoice import files
+from comptoir.invoicing.models import DocumentFile, FileFormat, Invoice
+
+STORE_DIR = "invoicing/issued"
+
+
+@transaction.atomic
+def document_file_store(*, actor: Actor, invoice: Invoice, format: str) -> DocumentFile:
+    """The stored file of ``invoice`` in ``format``: made and kept the first
+    time (journalled), found afterwards (nothing written)."""
+    format = FileFormat(format)
+    # The invoice row locked: two first downloads at once make one file.
+    locked = Invoice.objects.of(invoice.organisation_id).select_for_update().get(pk=invoice.pk)
+    found = DocumentFile.objects.of(locked.organisation_id).filter(invoice=locked, format=format)
+    if (stored := found.first()) is not None:
+        return stored
+    data = files.build(locked, format)
+    name = files.file_name(locked, format)
+    path = default_storage.save(
+        f"{STORE_DIR}/{locked.organisation_id}/{uuid.uuid4().hex}-{name}", ContentFile(data)
+    )
+    row = DocumentFile.objects.create(
+        organisation_id=locked.organisation_id,
+        invoice=locked,
+        format=format,
+        name=name,
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+    )
+    audit(
+        actor=actor,
+        action=Action.CREATE,
+        instance=row,
+        fields=["invoice", "format", "name", "path", "sha256", "size"],
+    )
+    return row
+
+
+@transaction.atomic
+def invoice_files_store(*, actor: Actor, invoice: Invoice) -> list[DocumentFile]:
+    """The files an issued document is sent with, made and kept: its Factur-X
+    PDF, and its UBL for a Belgian client (each journalled when made)."""
+    formats = [FileFormat.FACTURX] + ([FileFormat.UBL] if files.wants_ubl(invoice) else [])
+    return [document_file_store(actor=actor, invoice=invoice, format=f) for f in formats]
