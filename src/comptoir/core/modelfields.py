@@ -20,15 +20,20 @@ from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils.translation import gettext_lazy as _
 
+# The fields of the scope bases: a row's organisation, its identity and its person.
+SCOPE_NAMES = frozenset({"organisation", "row_uuid", "data_subject"})
+
 
 def scope_fields(model: type[models.Model]) -> frozenset[str]:
     """Fields every row gets from an abstract base (``TenantModel.organisation``,
-    ``EncryptedModel.row_uuid`` and ``data_subject``): set by the services, never given."""
+    ``EncryptedModel.row_uuid`` and ``data_subject``): set by the services, never given.
+    The fields of other abstract bases (a sales document's, a document line's) are
+    the model's own."""
     names: set[str] = set()
     for base in model.__mro__[1:]:
         meta = getattr(base, "_meta", None)
         if meta is not None and meta.abstract:
-            names.update(f.name for f in meta.local_fields)
+            names.update(f.name for f in meta.local_fields if f.name in SCOPE_NAMES)
     return frozenset(names)
 
 
