@@ -9,6 +9,7 @@ from decimal import Decimal
 from comptoir.core.documents import Document, Kind, Operation, Party
 from comptoir.core.money import to_cents
 from comptoir.core.vat import VatCategory
+from comptoir.invoicing import mentions
 from comptoir.invoicing.einvoice import addresses
 
 
@@ -103,15 +104,12 @@ def word(document: Document, key: str) -> str:
 
 
 def billing_framework(document: Document) -> str:
-    """French BT-23 (cadre de facturation) when the document does not state one:
-    B (goods), S (services) or M (mixed), then 4 for a final invoice after a
-    down payment (something prepaid is deducted), 1 otherwise (an invoice, a
-    down-payment invoice, a credit note). B2/S2/M2 (already paid) are never
-    derived: they need BT-113 = BT-112 and BT-115 = 0 (BR-FR-CO-09)."""
+    """French BT-23 (cadre de facturation): the document's own, or, for a
+    document frozen without one, the code ``invoicing.mentions`` gives at
+    issue (B/S/M for goods/services/mixed; 4 for a final invoice after down
+    payments, something prepaid being deducted; 1 otherwise)."""
     if document.billing_framework:
         return document.billing_framework
-    letter = {Operation.GOODS: "B", Operation.SERVICES: "S", Operation.MIXED: "M"}[
-        Operation(document.operation)
-    ]
-    final = document.kind == Kind.INVOICE and document.prepaid > 0
-    return f"{letter}{4 if final else 1}"
+    return mentions.billing_framework(
+        Kind(document.kind), Operation(document.operation), after_down_payments=document.prepaid > 0
+    )
