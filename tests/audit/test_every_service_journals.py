@@ -712,7 +712,7 @@ def _quote(world, actor, state: str = "draft"):
     return quote
 
 
-def _order(world, actor):
+def _sales_order(world, actor):
     from comptoir.sales import services
 
     return services.order_from_quote(actor=actor, quote=_quote(world, actor, "accepted"))
@@ -889,7 +889,7 @@ def _order_create(world, actor):
 def _order_cancel(world, actor):
     from comptoir.sales import services
 
-    order = _order(world, actor)
+    order = _sales_order(world, actor)
     return Case(
         lambda: services.order_cancel(actor=actor, order=order),
         [Event(Action.UPDATE, ORDER, frozenset({"status"}), exact=True)],
@@ -900,7 +900,7 @@ def _order_cancel(world, actor):
 def _delivery_from_order(world, actor):
     from comptoir.sales import services
 
-    order = _order(world, actor)
+    order = _sales_order(world, actor)
     line = order.lines.get()
     return Case(
         lambda: services.delivery_from_order(actor=actor, order=order, quantities={line.pk: "1"}),
@@ -911,7 +911,7 @@ def _delivery_from_order(world, actor):
 def _delivery(world, actor):
     from comptoir.sales import services
 
-    return services.delivery_from_order(actor=actor, order=_order(world, actor))
+    return services.delivery_from_order(actor=actor, order=_sales_order(world, actor))
 
 
 @exercises("comptoir.sales.services.deliveries.delivery_update")
@@ -989,6 +989,186 @@ def _number_series_set(world, actor):
             actor=actor, organisation=world.org_a, series="invoice", pattern="FAC-{number:06}"
         ),
         [Event(Action.CREATE, "sales.numberseries", frozenset({"series", "pattern"}))],
+    )
+
+
+# Invoicing -------------------------------------------------------------------------
+INVOICE = "invoicing.invoice"
+INVOICE_LINE = "invoicing.invoiceline"
+
+
+def _invoice_line(**more):
+    from decimal import Decimal
+
+    return {
+        "name": fr.catch_phrase()[:60],
+        "quantity": Decimal("2"),
+        "unit_price": Decimal("50"),
+        "vat_category": "S",
+        "vat_rate": Decimal("20"),
+        **more,
+    }
+
+
+def _draft(world, actor):
+    from comptoir.invoicing import services
+
+    return services.invoice_create(
+        actor=actor,
+        organisation=world.org_a,
+        party=_company(world, actor, vat_number=""),
+        lines=[_invoice_line()],
+    )
+
+
+def _order(world, actor):
+    from comptoir.sales.models import Order, OrderLine
+
+    order = Order.objects.create(organisation=world.org_a, party=_company(world, actor))
+    OrderLine.objects.create(order=order, position=1, **_invoice_line())
+    return order
+
+
+@exercises("comptoir.invoicing.services.drafts.invoice_create")
+def _invoice_create(world, actor):
+    from comptoir.invoicing import services
+
+    party = _company(world, actor)
+    return Case(
+        lambda: services.invoice_create(
+            actor=actor,
+            organisation=world.org_a,
+            party=party,
+            purchase_order="PO-1",
+            lines=[_invoice_line()],
+        ),
+        [Event(Action.CREATE, INVOICE, frozenset({"party", "purchase_order", "lines"}))],
+    )
+
+
+@exercises("comptoir.invoicing.services.drafts.invoice_update")
+def _invoice_update(world, actor):
+    from comptoir.invoicing import services
+
+    invoice = _draft(world, actor)
+    return Case(
+        lambda: services.invoice_update(actor=actor, invoice=invoice, purchase_order="PO-2"),
+        [Event(Action.UPDATE, INVOICE, frozenset({"purchase_order"}), exact=True)],
+    )
+
+
+@exercises("comptoir.invoicing.services.drafts.invoice_delete")
+def _invoice_delete(world, actor):
+    from comptoir.invoicing import services
+
+    invoice = _draft(world, actor)
+    return Case(
+        lambda: services.invoice_delete(actor=actor, invoice=invoice),
+        [Event(Action.DELETE, INVOICE)],
+    )
+
+
+@exercises("comptoir.invoicing.services.drafts.invoice_line_add")
+def _invoice_line_add(world, actor):
+    from comptoir.invoicing import services
+
+    invoice = _draft(world, actor)
+    return Case(
+        lambda: services.invoice_line_add(actor=actor, invoice=invoice, **_invoice_line()),
+        [Event(Action.CREATE, INVOICE_LINE, frozenset({"name", "quantity", "unit_price"}))],
+    )
+
+
+@exercises("comptoir.invoicing.services.drafts.invoice_line_update")
+def _invoice_line_update(world, actor):
+    from decimal import Decimal
+
+    from comptoir.invoicing import services
+
+    invoice = _draft(world, actor)
+    return Case(
+        lambda: services.invoice_line_update(
+            actor=actor, invoice=invoice, line=invoice.lines.get(), quantity=Decimal("7")
+        ),
+        [Event(Action.UPDATE, INVOICE_LINE, frozenset({"quantity"}), exact=True)],
+    )
+
+
+@exercises("comptoir.invoicing.services.drafts.invoice_line_remove")
+def _invoice_line_remove(world, actor):
+    from comptoir.invoicing import services
+
+    invoice = _draft(world, actor)
+    return Case(
+        lambda: services.invoice_line_remove(
+            actor=actor, invoice=invoice, line=invoice.lines.get()
+        ),
+        [Event(Action.DELETE, INVOICE_LINE)],
+    )
+
+
+@exercises("comptoir.invoicing.services.issue.invoice_issue")
+def _invoice_issue(world, actor):
+    from comptoir.invoicing import services
+
+    invoice = _draft(world, actor)
+    return Case(
+        lambda: services.invoice_issue(actor=actor, invoice=invoice),
+        [Event(Action.UPDATE, INVOICE, frozenset({"status", "number", "issued"}))],
+    )
+
+
+@exercises("comptoir.invoicing.services.from_orders.invoice_from_order")
+def _invoice_from_order(world, actor):
+    from comptoir.invoicing import services
+
+    order = _order(world, actor)
+    return Case(
+        lambda: services.invoice_from_order(actor=actor, order=order),
+        [Event(Action.CREATE, INVOICE, frozenset({"order", "lines"}))],
+    )
+
+
+@exercises("comptoir.invoicing.services.from_orders.invoice_from_deliveries")
+def _invoice_from_deliveries(world, actor):
+    from comptoir.invoicing import services
+    from comptoir.sales.models import DeliveryLine, DeliveryNote
+
+    order = _order(world, actor)
+    delivery = DeliveryNote.objects.create(
+        organisation=world.org_a, party=order.party, order=order, status="shipped"
+    )
+    order_line = order.lines.get()
+    DeliveryLine.objects.create(
+        delivery=delivery, order_line=order_line, **_invoice_line(name=order_line.name)
+    )
+    return Case(
+        lambda: services.invoice_from_deliveries(actor=actor, deliveries=[delivery]),
+        [Event(Action.CREATE, INVOICE, frozenset({"order", "lines"}))],
+    )
+
+
+@exercises("comptoir.invoicing.services.credit_notes.credit_note_create")
+def _credit_note_create(world, actor):
+    from comptoir.invoicing import services
+
+    invoice = services.invoice_issue(actor=actor, invoice=_draft(world, actor))
+    return Case(
+        lambda: services.credit_note_create(actor=actor, invoice=invoice),
+        [Event(Action.CREATE, INVOICE, frozenset({"credited", "lines"}))],
+    )
+
+
+@exercises("comptoir.invoicing.services.down_payments.down_payment_create")
+def _down_payment_create(world, actor):
+    from decimal import Decimal
+
+    from comptoir.invoicing import services
+
+    order = _order(world, actor)
+    return Case(
+        lambda: services.down_payment_create(actor=actor, order=order, percent=Decimal("30")),
+        [Event(Action.CREATE, INVOICE, frozenset({"order", "lines"}))],
     )
 
 

@@ -68,6 +68,7 @@ class Party:
     electronic_address: str = ""  # BT-34 / BT-49
     electronic_scheme: str = ""  # EAS code: 0225 (French directory), 0208 (BE), 0009, EM...
     email: str = ""  # the seller's contact address printed on documents
+    phone: str = ""  # the seller's billing phone printed on documents
 
 
 @dataclass(frozen=True)

@@ -86,3 +86,38 @@ def exemption_mention(category: str, seller_country: str) -> str:
 def exemption_code(category: str) -> str:
     exemption = EXEMPTIONS.get(category)
     return exemption.code if exemption else ""
+
+
+# Member states of the European Union (ISO 3166-1 alpha-2; Greece as GR): an
+# intra-EU supply (K) goes to one of them, an export (G) to none.
+EU_COUNTRIES = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    ]
+)

@@ -9,8 +9,24 @@ form changes it, and corrections are credit notes.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.invoicing.models.frozen import (
+    FrozenDocument,
+    InvoiceLineQuerySet,
+    InvoiceQuerySet,
+    managers,
+)
 from comptoir.privacy import retention
+from comptoir.privacy.declarations import Category, OnErasure, Personal, Purpose
 from comptoir.sales.models.base import AMOUNT, DocumentLine, SalesDocument
+
+# An invoice's free notes are printed on it: held with it for the accounting
+# retention, as its snapshot holds them (an erasure never changes an invoice).
+INVOICE_NOTES = Personal(
+    Category.COMMERCIAL,
+    (Purpose.CONTRACT_MANAGEMENT, Purpose.ACCOUNTING),
+    OnErasure.LEGAL_HOLD,
+    notes="Free text printed on the invoice; may name a person.",
+)
 
 
 class InvoiceKind(models.TextChoices):
@@ -50,6 +66,15 @@ class Invoice(SalesDocument):
         related_name="invoices",
         editable=False,
     )
+    quote = models.ForeignKey(
+        "sales.Quote",
+        verbose_name=_("quote"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        editable=False,
+    )
     credited = models.ForeignKey(
         "self",
         verbose_name=_("invoice credited"),
@@ -74,6 +99,12 @@ class Invoice(SalesDocument):
     total_vat = models.DecimalField(_("VAT"), editable=False, **AMOUNT)
     total_incl_vat = models.DecimalField(_("total incl. VAT"), editable=False, **AMOUNT)
     payable = models.DecimalField(_("amount due"), editable=False, **AMOUNT)
+    # BT-83: the Belgian structured communication, set at issue.
+    payment_reference = models.CharField(
+        _("payment reference"), max_length=40, blank=True, editable=False
+    )
+
+    objects, across_organisations = managers(InvoiceQuerySet)
 
     class Meta(SalesDocument.Meta):
         verbose_name = _("invoice")
@@ -86,10 +117,12 @@ class Invoice(SalesDocument):
     class Privacy:
         subject = "party__data_subject"
         retention = retention.ACCOUNTING
-        fields = SalesDocument.PRIVACY_FIELDS
+        fields = {"notes": INVOICE_NOTES}
         not_personal = [
             *SalesDocument.NOT_PERSONAL,
             "kind",
+            "quote",
+            "payment_reference",
             "status",
             "due_date",
             "delivery_date",
@@ -106,6 +139,32 @@ class Invoice(SalesDocument):
     def is_issued(self) -> bool:
         return self.status == InvoiceStatus.ISSUED
 
+    def stored_issued(self) -> bool:
+        """Whether the row as stored is issued (whatever this instance says)."""
+        if self.pk is None:
+            return False
+        rows = type(self).across_organisations.filter(pk=self.pk, status=InvoiceStatus.ISSUED)
+        return rows.exists()
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self.stored_issued() and not self._deduction(kwargs):
+            raise FrozenDocument(f"invoice {self.number}")
+        super().save(*args, **kwargs)
+
+    def _deduction(self, kwargs) -> bool:
+        """The one write an issued down payment takes: the final invoice that
+        deducts it (``deducted_on``), once."""
+        fields = kwargs.get("update_fields")
+        if fields is None or set(fields) != {"deducted_on"}:
+            return False
+        stored = type(self).across_organisations.filter(pk=self.pk, deducted_on__isnull=True)
+        return self.kind == InvoiceKind.DOWN_PAYMENT and stored.exists()
+
+    def delete(self, *args, **kwargs):
+        if self.stored_issued():
+            raise FrozenDocument(f"invoice {self.number}")
+        return super().delete(*args, **kwargs)
+
 
 class InvoiceLine(DocumentLine):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
@@ -117,6 +176,17 @@ class InvoiceLine(DocumentLine):
         related_name="invoice_lines",
         editable=False,
     )
+    # On a credit note: the line of the invoice it credits.
+    credited_line = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_lines",
+        editable=False,
+    )
+
+    objects = models.Manager.from_queryset(InvoiceLineQuerySet)()
 
     class Meta(DocumentLine.Meta):
         verbose_name = _("invoice line")
@@ -125,4 +195,19 @@ class InvoiceLine(DocumentLine):
         subject = "invoice__party__data_subject"
         retention = retention.ACCOUNTING
         fields: dict = {}
-        not_personal = [*DocumentLine.NOT_PERSONAL, "order_line"]
+        not_personal = [*DocumentLine.NOT_PERSONAL, "order_line", "credited_line"]
+
+    def _invoice_issued(self) -> bool:
+        return Invoice.across_organisations.filter(
+            pk=self.invoice_id, status=InvoiceStatus.ISSUED
+        ).exists()
+
+    def save(self, *args, **kwargs):
+        if self._invoice_issued():
+            raise FrozenDocument("the line of an issued invoice")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._invoice_issued():
+            raise FrozenDocument("the line of an issued invoice")
+        return super().delete(*args, **kwargs)
