@@ -78,3 +78,28 @@ def test_the_final_invoice_deducts_the_down_payments(actor, order):
     for payment in payments:
         stored = Invoice.objects.of(order.organisation_id).get(pk=payment.pk)
         assert stored.deducted_on_id == final.pk
+
+
+def test_a_down_payment_on_an_accepted_quote_is_deducted_from_its_order(
+    world, actor, make_order, make_client
+):
+    from comptoir.sales.models import Quote, QuoteLine
+
+    client = make_client()
+    quote = Quote.objects.create(organisation=world.org_a, party=client, status="draft")
+    QuoteLine.objects.create(quote=quote, position=1, **line("Toiture", price="5000"))
+    with pytest.raises(ValidationError) as caught:
+        services.down_payment_create(actor=actor, quote=quote, percent=Decimal("30"))
+    assert "quote" in caught.value.message_dict
+    quote.status = "accepted"
+    quote.save()
+    payment = services.invoice_issue(
+        actor=actor,
+        invoice=services.down_payment_create(actor=actor, quote=quote, percent=Decimal("30")),
+    )
+    assert payment.total_excl_vat == Decimal("1500.00")
+    order = make_order(party=client, lines=[line("Toiture", price="5000")], quote=quote)
+    final = services.invoice_issue(
+        actor=actor, invoice=services.invoice_from_order(actor=actor, order=order)
+    )
+    assert final.payable == Decimal("6000.00") - Decimal("1800.00")

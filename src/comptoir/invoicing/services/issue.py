@@ -28,7 +28,7 @@ from comptoir.invoicing.models.issued import GENESIS, IssuedDocument, chain_hash
 from comptoir.invoicing.rules import vat_errors
 from comptoir.invoicing.services.drafts import _locked_draft
 from comptoir.sales import printing
-from comptoir.sales.models import NumberCounter, SalesSettings, Series
+from comptoir.sales.models import NumberCounter, Order, Quote, SalesSettings, Series
 from comptoir.sales.numbering import number_take
 
 SERIES = {
@@ -211,10 +211,26 @@ def _checks(invoice: Invoice, document: Document, settings: SalesSettings, serie
     ):
         raise_if(_error("credited", _("A credit note corrects an issued invoice."), "credited"))
     errors = _party_checks(document, settings)
-    errors |= _date_checks(invoice, document.issue_date, series)
     errors |= _quantity_checks(invoice)
     errors.update({k: v for k, v in _amount_checks(invoice, document).items() if k not in errors})
     raise_if(errors)
+
+
+def _lock_what_it_draws_on(invoice: Invoice) -> None:
+    """Lock the order, quote or invoice this one draws on, so two issues
+    drawing on the same one check what remains one after the other."""
+    organisation_id = invoice.organisation_id
+    if invoice.order_id:
+        Order.objects.of(organisation_id).select_for_update().get(pk=invoice.order_id)
+    if invoice.quote_id:
+        Quote.objects.of(organisation_id).select_for_update().get(pk=invoice.quote_id)
+    if invoice.credited_id:
+        Invoice.objects.of(organisation_id).select_for_update().get(pk=invoice.credited_id)
+    order_ids = set(
+        invoice.lines.exclude(order_line=None).values_list("order_line__order", flat=True)
+    )
+    for order_id in sorted(order_ids - {invoice.order_id}):
+        Order.objects.of(organisation_id).select_for_update().get(pk=order_id)
 
 
 def _deducted(invoice: Invoice) -> list[Invoice]:
@@ -255,6 +271,7 @@ def _sequence(organisation_id: int, series: Series, year: int) -> int:
 def invoice_issue(*, actor: Actor, invoice: Invoice) -> Invoice:
     """Issue a draft: checked, numbered, frozen, chained and journalled."""
     locked = _locked_draft(invoice)
+    _lock_what_it_draws_on(locked)
     settings = printing.settings_of(locked.organisation)
     series = SERIES[InvoiceKind(locked.kind)]
     issue_date = locked.issue_date or timezone.localdate()
@@ -272,6 +289,8 @@ def invoice_issue(*, actor: Actor, invoice: Invoice) -> Invoice:
     number = number_take(
         organisation_id=locked.organisation_id, series=series, year=issue_date.year
     )
+    # Under the counter's lock: every document issued before in the series is visible.
+    raise_if(_date_checks(locked, issue_date, series))
     reference = ""
     if draft.seller.country == "BE" and locked.kind != InvoiceKind.CREDIT_NOTE:
         reference = payment_reference.from_number(number, fallback=locked.pk)
