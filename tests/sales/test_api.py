@@ -121,7 +121,7 @@ def test_an_expired_quote_cannot_be_accepted(world, sales_api, make_client):
     assert sales_api.get(f"/api/quotes/{quote['id']}").json()["status"] == "expired"
     response = sales_api.post(f"/api/quotes/{quote['id']}/accept")
     assert response.status_code == 422
-    assert "expired on 2025-02-01" in response.json()["errors"][0]["message"]
+    assert "2025-02-01" in response.json()["errors"][0]["message"]
     listed = sales_api.get("/api/quotes?status=expired").json()
     assert [q["id"] for q in listed["items"]] == [quote["id"]]
 

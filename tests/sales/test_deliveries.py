@@ -54,7 +54,8 @@ def test_over_delivery_is_refused_and_nothing_written(world, actor, order):
     with pytest.raises(ValidationError) as caught:
         services.delivery_from_order(actor=actor, order=order, quantities={first_line.pk: "1.001"})
     assert f"quantities.{first_line.pk}" in caught.value.message_dict
-    assert "At most 1 remain" in caught.value.message_dict[f"quantities.{first_line.pk}"][0]
+    (error,) = caught.value.error_dict[f"quantities.{first_line.pk}"]
+    assert error.code == "over_delivery"
     for bad in (
         {first_line.pk: "-1"},
         {first_line.pk: "abc"},

@@ -136,7 +136,7 @@ def test_an_expired_quote_shows_expired_and_cannot_be_accepted(world, actor, mak
     assert rules.quote_state(sent, date(2026, 2, 1)) == rules.EXPIRED
     with pytest.raises(ValidationError) as caught:
         services.quote_accept(actor=actor, quote=sent, on=date(2026, 2, 1))
-    assert "expired on 2026-01-31" in caught.value.messages[0]
+    assert caught.value.code == "expired" and "2026-01-31" in caught.value.messages[0]
     assert Quote.objects.of(world.org_a).get(pk=sent.pk).status == QuoteStatus.SENT
     expired = selectors.quote_list(
         organisation=world.org_a, status="expired", today=date(2026, 2, 1)

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from faker import Faker
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from comptoir.audit.services import Actor
 from comptoir.ops.demo import fake_siren
@@ -106,6 +107,10 @@ def test_a_quote_becomes_an_order_and_a_partial_delivery(page: Page, site, world
     expect(page.locator("#delivery-status")).to_have_text(re.compile("Expédié|Shipped"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("BL-")
     screenshot(page, "sales-delivery")
+    with page.expect_download() as download:
+        page.locator("#delivery-pdf").click()
+    text = " ".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
+    assert "BL-" in text and "BC-2026-114" in text
 
     quote = Quote.objects.of(world.org_a).get()
     note = DeliveryNote.objects.of(world.org_a).get()

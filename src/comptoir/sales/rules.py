@@ -7,12 +7,13 @@ selectors and the pages (no database write here).
 * ``decimals``: amounts given as text or Decimal, as their columns store them
   (``core.modelfields.parse_decimal``).
 * ``totals_of``: a document's EN 16931 totals from its printed lines
-  (``DocumentLine.printed``), its discount in percent and its charge.
+  (``DocumentLine.printed``), its discount in percent and its charge, as
+  ``sales.printing`` prints them (the charge follows the main VAT rate).
 * ``quote_state``: a quote's status as shown (a sent quote past its validity
   date is expired).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -23,10 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comptoir.core import totals as core_totals
-from comptoir.core.documents import Line
 from comptoir.core.modelfields import parse_decimal
-from comptoir.core.money import ZERO, to_cents
 from comptoir.core.vat import RATES, VatCategory
+from comptoir.sales import printing
 from comptoir.sales.models.choices import QuoteStatus
 
 EXPIRED = "expired"
@@ -79,49 +79,18 @@ def decimals(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any
     return parsed
 
 
-def printed_lines(lines: Iterable) -> tuple[Line, ...]:
-    """The document lines as printed (``DocumentLine.printed``), numbered from 1."""
-    return tuple(line.printed(number) for number, line in enumerate(lines, start=1))
-
-
-def charge_vat(lines: Sequence[Line]) -> tuple[str, Decimal]:
-    """The VAT category and rate of a document-level charge: those of the
-    largest group of lines (ties: the highest rate), the standard rate 20 when
-    the document has no line yet."""
-    groups: dict[tuple[str, Decimal], Decimal] = {}
-    for line in lines:
-        key = (str(line.vat_category), to_cents(line.vat_rate))
-        groups[key] = groups.get(key, ZERO) + core_totals.line_amounts(line).net
-    if not groups:
-        return VatCategory.STANDARD, Decimal("20.00")
-    (category, rate), _base = max(groups.items(), key=lambda item: (item[1], item[0][1]))
-    return category, rate
-
-
-def adjustments_of(document, lines: Sequence[Line]) -> list[core_totals.Adjustment]:
-    """The document discount (one allowance per VAT group) and its charge."""
-    adjustments = core_totals.document_discount(
-        lines, document.discount_percent or ZERO, _("Discount")
-    )
-    if document.charge_amount:
-        category, rate = charge_vat(lines)
-        adjustments.append(
-            core_totals.Adjustment(
-                amount=to_cents(document.charge_amount),
-                vat_category=category,
-                vat_rate=rate,
-                reason=document.charge_reason or _("Charges"),
-                is_charge=True,
-            )
-        )
-    return adjustments
-
-
 def totals_of(document, lines: Iterable | None = None) -> core_totals.Totals:
     """The EN 16931 totals of a quote, an order or a delivery note (computed,
     never stored): ``lines`` default to the document's own."""
-    printed = printed_lines(document.lines.all() if lines is None else lines)
-    return core_totals.compute(printed, adjustments_of(document, printed))
+    printed = printing.lines(document.lines.all() if lines is None else lines)
+    adjustments = printing.adjustments(
+        printed,
+        discount_percent=document.discount_percent,
+        charge_amount=document.charge_amount,
+        charge_reason=document.charge_reason,
+        country=document.organisation.country,
+    )
+    return core_totals.compute(printed, adjustments)
 
 
 def quote_state(quote, today: date) -> str:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("quotes/new/", quotes.quote_create, name="quote_create"),
     path("quotes/<int:quote_id>/", quotes.quote_detail, name="quote_detail"),
     path("quotes/<int:quote_id>/edit/", quotes.quote_edit, name="quote_edit"),
+    path("quotes/<int:quote_id>/pdf/", quotes.quote_pdf, name="quote_pdf"),
     path("quotes/<int:quote_id>/lines/", quotes.quote_line_add, name="quote_line_add"),
     path(
         "quotes/<int:quote_id>/lines/<int:line_id>/",
@@ -38,10 +39,12 @@ urlpatterns = [
     path("orders/", orders.order_list, name="order_list"),
     path("orders/<int:order_id>/", orders.order_detail, name="order_detail"),
     path("orders/<int:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
+    path("orders/<int:order_id>/pdf/", orders.order_pdf, name="order_pdf"),
     path("orders/<int:order_id>/deliver/", orders.order_deliver, name="order_deliver"),
     path("deliveries/", deliveries.delivery_list, name="delivery_list"),
     path("deliveries/<int:delivery_id>/", deliveries.delivery_detail, name="delivery_detail"),
     path("deliveries/<int:delivery_id>/ship/", deliveries.delivery_ship, name="delivery_ship"),
+    path("deliveries/<int:delivery_id>/pdf/", deliveries.delivery_pdf, name="delivery_pdf"),
     path(
         "deliveries/<int:delivery_id>/delete/",
         deliveries.delivery_delete,

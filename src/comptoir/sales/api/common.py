@@ -5,7 +5,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 
+from comptoir.audit.reads import record_read
 from comptoir.parties import selectors as party_selectors
 from comptoir.parties.api.common import one
 from comptoir.sales import selectors
@@ -69,3 +71,23 @@ def lines(request, bodies: list) -> list[dict]:
         line(request, body.dict(), field=f"lines.{number}.product_id")
         for number, body in enumerate(bodies)
     ]
+
+
+# A PDF download's response, as the OpenAPI document declares it.
+PDF = {
+    "responses": {
+        200: {
+            "description": "the document printed as a PDF",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+def pdf_response(request, document, object_type: str) -> HttpResponse:
+    """The document's PDF; journalled as a read of the document."""
+    data, name = selectors.document_pdf(document)
+    record_read(request, object_type=object_type, object_id=document.pk)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -9,6 +9,7 @@ from comptoir.audit.reads import record_list, record_read
 from comptoir.core.http import request_actor
 from comptoir.parties.api.common import one
 from comptoir.sales import selectors, services
+from comptoir.sales.api import common
 from comptoir.sales.api.common import DELIVERY
 from comptoir.sales.api.schemas import DeliveryFilter, DeliveryOut, DeliveryPatch, ShipIn
 from comptoir.tenancy.roles import Permission
@@ -69,3 +70,10 @@ def delivery_ship(request, delivery_id: int, params: Query[ShipIn]):
         delivery=_delivery(request, delivery_id),
         delivered_on=params.delivered_on,
     )
+
+
+@router.get("/{int:delivery_id}/pdf", response=ERRORS, openapi_extra=common.PDF)
+def delivery_pdf(request, delivery_id: int):
+    """The delivery note printed as a PDF (in the organisation's branding)."""
+    require(request, Permission.SALES_VIEW)
+    return common.pdf_response(request, _delivery(request, delivery_id), DELIVERY)

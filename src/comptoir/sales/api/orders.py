@@ -96,3 +96,10 @@ def order_deliver(request, order_id: int, payload: DeliveryIn):
         }
         raise ValidationError({names[n]: e for n, e in exc.error_dict.items()}) from None
     return Status(201, note)
+
+
+@router.get("/{int:order_id}/pdf", response=ERRORS, openapi_extra=common.PDF)
+def order_pdf(request, order_id: int):
+    """The order printed as a PDF (in the organisation's branding)."""
+    require(request, Permission.SALES_VIEW)
+    return common.pdf_response(request, _order(request, order_id), ORDER)

@@ -145,3 +145,10 @@ def quote_order(request, quote_id: int, params: Query[OrderFromQuoteIn]):
         purchase_order=params.dict(exclude_unset=True).get("purchase_order"),
     )
     return Status(201, order)
+
+
+@router.get("/{int:quote_id}/pdf", response=ERRORS, openapi_extra=common.PDF)
+def quote_pdf(request, quote_id: int):
+    """The quote printed as a PDF (in the organisation's branding)."""
+    require(request, Permission.SALES_VIEW)
+    return common.pdf_response(request, _quote(request, quote_id), QUOTE)

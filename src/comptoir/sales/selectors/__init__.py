@@ -3,6 +3,7 @@
 from comptoir.sales.selectors.catalogue import product_get, product_list
 from comptoir.sales.selectors.deliveries import delivered_quantities, delivery_get, delivery_list
 from comptoir.sales.selectors.orders import LineProgress, order_get, order_list, order_progress
+from comptoir.sales.selectors.printed import document_pdf
 from comptoir.sales.selectors.quotes import quote_get, quote_list
 from comptoir.sales.selectors.settings import SeriesPattern, number_patterns
 
@@ -10,6 +11,7 @@ __all__ = [
     "LineProgress",
     "SeriesPattern",
     "delivered_quantities",
+    "document_pdf",
     "delivery_get",
     "delivery_list",
     "number_patterns",

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -14,6 +14,7 @@ from comptoir.audit.models import Action
 from comptoir.audit.services import Actor
 from comptoir.audit.writes import audit, update_locked, validate
 from comptoir.core.modelfields import editable_fields
+from comptoir.sales import printing
 from comptoir.sales.models import NumberSeries, SalesSettings, Series
 from comptoir.sales.rules import decimals
 from comptoir.tenancy.models import Organisation
@@ -26,15 +27,9 @@ LOGO_MAX_PIXELS = 4000
 
 
 def sales_settings_get(*, organisation: Organisation) -> SalesSettings:
-    """The organisation's settings, created with the defaults on first use."""
-    found = SalesSettings.objects.of(organisation).first()
-    if found is not None:
-        return found
-    try:
-        with transaction.atomic():  # a savepoint: losing the race leaves the outer one intact
-            return SalesSettings.objects.create(organisation=organisation)
-    except IntegrityError:  # created meanwhile by another request
-        return SalesSettings.objects.of(organisation).get()
+    """The organisation's settings, created with its country's legal defaults on
+    first use (``sales.printing.settings_of``: the one place that creates them)."""
+    return printing.settings_of(organisation)
 
 
 @transaction.atomic

@@ -5,9 +5,11 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 
+from comptoir.audit.reads import record_read
+from comptoir.sales import selectors
 from comptoir.tenancy.roles import Permission, has_permission
 
 PAGE_SIZE = 25
@@ -41,3 +43,12 @@ def action(request, run: Callable[[], object], done: str, back: str, **back_args
     else:
         messages.success(request, done)
     return redirect(back, **back_args)
+
+
+def pdf_response(request, document, object_type: str):
+    """The document's PDF as a download; journalled as a read of the document."""
+    data, name = selectors.document_pdf(document)
+    record_read(request, object_type=object_type, object_id=document.pk)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -11,7 +11,7 @@ from comptoir.core.http import request_actor
 from comptoir.sales import selectors, services
 from comptoir.sales.models import DeliveryNote
 from comptoir.sales.models.choices import DeliveryStatus
-from comptoir.sales.views.common import action, can, or_404, page_of
+from comptoir.sales.views.common import action, can, or_404, page_of, pdf_response
 from comptoir.tenancy.roles import Permission
 from comptoir.web.views import permission_required
 
@@ -84,3 +84,8 @@ def delivery_delete(request, delivery_id: int):
         "sales:order_detail",
         order_id=note.order_id,
     )
+
+
+@permission_required(Permission.SALES_VIEW)
+def delivery_pdf(request, delivery_id: int):
+    return pdf_response(request, _delivery(request, delivery_id), DELIVERY)

@@ -15,7 +15,7 @@ from comptoir.sales import rules, selectors, services
 from comptoir.sales.forms import DeliveryForm
 from comptoir.sales.models import Order
 from comptoir.sales.models.choices import OrderStatus
-from comptoir.sales.views.common import action, can, or_404, page_of
+from comptoir.sales.views.common import action, can, or_404, page_of, pdf_response
 from comptoir.tenancy.roles import Permission
 from comptoir.web.views import permission_required
 
@@ -122,3 +122,8 @@ def order_deliver(request, order_id: int):
             return redirect("sales:delivery_detail", delivery_id=note.pk)
     record_read(request, object_type=ORDER, object_id=order.pk)
     return render(request, "sales/order_detail.html", _detail_context(request, order, form))
+
+
+@permission_required(Permission.SALES_VIEW)
+def order_pdf(request, order_id: int):
+    return pdf_response(request, _order(request, order_id), ORDER)

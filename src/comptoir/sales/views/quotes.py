@@ -17,7 +17,7 @@ from comptoir.sales import rules, selectors, services
 from comptoir.sales.forms import LineForm, QuoteForm
 from comptoir.sales.models import Quote
 from comptoir.sales.models.choices import QuoteStatus
-from comptoir.sales.views.common import action, can, or_404, page_of
+from comptoir.sales.views.common import action, can, or_404, page_of, pdf_response
 from comptoir.tenancy.roles import Permission
 from comptoir.web.submit import submit
 from comptoir.web.views import permission_required
@@ -277,3 +277,8 @@ def quote_order(request, quote_id: int):
         return redirect("sales:quote_detail", quote_id=quote.pk)
     messages.success(request, _("The order was made from the quote."))
     return redirect("sales:order_detail", order_id=order.pk)
+
+
+@permission_required(Permission.SALES_VIEW)
+def quote_pdf(request, quote_id: int):
+    return pdf_response(request, _quote(request, quote_id), QUOTE)
