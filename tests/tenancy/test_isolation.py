@@ -7,6 +7,7 @@ method the route has) and gets 404, and organisation B's rows stay as they
 were."""
 
 import re
+from datetime import date
 
 import pytest
 from faker import Faker
@@ -14,13 +15,24 @@ from faker import Faker
 from comptoir.accounts.models import ApiToken
 from comptoir.audit.models import AuditEvent
 from comptoir.audit.services import Actor
+from comptoir.invoicing import services as invoicing
+from comptoir.invoicing.models import (
+    Invoice,
+    IssuedDocument,
+    Payment,
+    PaymentAllocation,
+    SupplierBill,
+)
+from comptoir.invoicing.services.bills import bill_receive
+from comptoir.invoicing.services.payments import payment_record
 from comptoir.ops.demo import fake_be_enterprise_number
 from comptoir.parties import services as parties
 from comptoir.parties.models import ContactPerson, Interaction, Party, PartyKind
 from comptoir.sales import services as sales
-from comptoir.sales.models import Opportunity, PipelineStage
+from comptoir.sales.models import DeliveryNote, Opportunity, Order, PipelineStage, Product, Quote
 from comptoir.tenancy.models import Membership
 from tests.conftest import ApiClient, make_token
+from tests.invoicing.receive.conftest import french_cii
 
 be = Faker("nl_BE")
 
@@ -29,10 +41,18 @@ OBJECTS_OF_B = {
     "member_id": lambda world: Membership.objects.of(world.org_b).get().pk,
     "token_id": lambda world: ApiToken.objects.of(world.org_b).first().pk,
     "event_id": lambda world: AuditEvent.objects.filter(organisation_id=world.org_b.pk).first().pk,
-    "party_id": lambda world: Party.objects.of(world.org_b).get().pk,
+    "party_id": lambda world: Party.objects.of(world.org_b).order_by("pk").first().pk,
     "contact_person_id": lambda world: ContactPerson.objects.of(world.org_b).get().pk,
     "stage_id": lambda world: PipelineStage.objects.of(world.org_b).first().pk,
     "opportunity_id": lambda world: Opportunity.objects.of(world.org_b).get().pk,
+    "product_id": lambda world: Product.objects.of(world.org_b).get().pk,
+    "quote_id": lambda world: Quote.objects.of(world.org_b).get().pk,
+    "order_id": lambda world: Order.objects.of(world.org_b).get().pk,
+    "delivery_id": lambda world: DeliveryNote.objects.of(world.org_b).get().pk,
+    "invoice_id": lambda world: Invoice.objects.of(world.org_b).filter(status="draft").get().pk,
+    "issued_id": lambda world: Invoice.objects.of(world.org_b).filter(status="issued").get().pk,
+    "payment_id": lambda world: Payment.objects.of(world.org_b).get().pk,
+    "bill_id": lambda world: SupplierBill.objects.of(world.org_b).get().pk,
 }
 BODIES = {"patch": {"role": "sales"}, "put": {}, "post": {}}
 # Valid bodies where {} would be refused (422) before the object is looked up.
@@ -40,6 +60,17 @@ ROUTE_BODIES = {
     ("post", "/api/parties/{party_id}/contact-persons"): {"family_name": "Martin"},
     ("post", "/api/parties/{party_id}/interactions"): {"kind": "call", "direction": "inbound"},
     ("post", "/api/opportunities/{opportunity_id}/move"): {"stage_id": 1},
+    ("post", "/api/quotes/{quote_id}/lines"): {"name": "Vis", "quantity": "1", "vat_rate": "20"},
+    ("post", "/api/invoices/{invoice_id}/lines"): {
+        "name": "Vis",
+        "quantity": "1",
+        "unit_price": "1",
+        "vat_rate": "20",
+    },
+    ("post", "/api/invoices/down-payment/{order_id}"): {"percent": "30"},
+    ("post", "/api/invoices/{issued_id}/send"): {"contact_person_id": 1},
+    ("post", "/api/payments/{payment_id}/allocations"): {"invoice_id": 1, "amount": "1"},
+    ("post", "/api/orders/{order_id}/deliveries"): {"lines": []},
 }
 
 
@@ -75,6 +106,7 @@ def owner_a_and_b_data(world):
         actor=actor, party=company, contact_person=person, kind="call", direction="inbound"
     )
     sales.opportunity_create(actor=actor, party=company, title=be.bs(), amount="1200.00")
+    _documents_of_b(world, actor, company)
     owner_a = ApiClient(make_token(world.member("owner"), world.org_a))
     return owner_a
 
@@ -113,9 +145,59 @@ def test_owner_of_a_gets_404_for_every_object_of_b(world, owner_a_and_b_data):
     assert after == before
 
 
+def _documents_of_b(world, actor, company) -> None:
+    """A product, a quote, an order and its delivery note, a draft and an issued
+    invoice, a payment and a received supplier bill, all of organisation B."""
+    product = sales.product_create(
+        actor=actor,
+        organisation=world.org_b,
+        reference="B-1",
+        name="Vis",
+        unit_price="2",
+        vat_rate="21",
+    )
+    lines = [{"product": product, "quantity": "3"}]
+    quote = sales.quote_create(actor=actor, organisation=world.org_b, party=company, lines=lines)
+    order = sales.order_create(actor=actor, organisation=world.org_b, party=company, lines=lines)
+    sales.delivery_from_order(actor=actor, order=order)
+    assert quote.pk
+    invoicing.invoice_create(actor=actor, organisation=world.org_b, party=company, lines=lines)
+    issued = invoicing.invoice_issue(
+        actor=actor,
+        invoice=invoicing.invoice_create(
+            actor=actor, organisation=world.org_b, party=company, lines=lines
+        ),
+    )
+    payment_record(
+        actor=actor,
+        party=company,
+        amount="1.00",
+        method="cash",
+        received_on=date.today(),
+        reference="B-cash",
+        allocations=[(issued, "1.00")],
+    )
+    bill_receive(actor=actor, organisation=world.org_b, data=french_cii(), create_supplier=True)
+
+
 def parties_of_b(world) -> dict:
-    """Organisation B's parties rows, as stored (encrypted values stay sealed bytes)."""
-    models = (Party, ContactPerson, Interaction, PipelineStage, Opportunity)
+    """Organisation B's rows, as stored (encrypted values stay sealed bytes)."""
+    models = (
+        Party,
+        ContactPerson,
+        Interaction,
+        PipelineStage,
+        Opportunity,
+        Product,
+        Quote,
+        Order,
+        DeliveryNote,
+        Invoice,
+        IssuedDocument,
+        Payment,
+        PaymentAllocation,
+        SupplierBill,
+    )
     return {
         model.__name__: list(model.objects.of(world.org_b).order_by("pk").values_list())
         for model in models
