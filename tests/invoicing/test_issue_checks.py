@@ -145,3 +145,11 @@ def test_mixed_operation_and_framework():
         )
         == "S1"
     )
+
+
+def test_out_of_scope_lines_are_invoiced_alone(actor, make_draft):
+    """EN 16931 BR-O-11: an invoice with a category O line has no other category."""
+    mixed = [line(category="O", rate="0"), line()]
+    _refused(actor, make_draft(lines=mixed), "lines", "out_of_scope_mixed")
+    alone = make_draft(lines=[line(category="O", rate="0")])
+    assert services.invoice_issue(actor=actor, invoice=alone).total_vat == 0

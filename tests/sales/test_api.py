@@ -210,7 +210,10 @@ def test_settings_and_number_patterns(world, api_as):
     )
     assert patterns.status_code == 200
     assert {p["series"]: p["pattern"] for p in patterns.json()}["quote"] == "DEV{year}-{number:04}"
-    bad = owner.request(
-        "PUT", "/api/sales-settings/number-series", json={"series": "quote", "pattern": "{year}"}
-    )
-    assert bad.status_code == 422
+    for pattern in ("{year}", "F.{year}.{number:05}"):  # a dot: refused by BR-FR-02
+        bad = owner.request(
+            "PUT", "/api/sales-settings/number-series", json={"series": "quote", "pattern": pattern}
+        )
+        assert bad.status_code == 422, pattern
+    wrong_address = owner.patch("/api/sales-settings", json={"einvoice_address": "0208:123"})
+    assert wrong_address.status_code == 422

@@ -76,6 +76,16 @@ def test_bad_input_is_refused_by_field_and_nothing_is_written(world, actor):
             unit="ZZZ",
         )
     assert set(caught.value.message_dict) == {"name", "unit"}
+    with pytest.raises(ValidationError) as caught:  # EN 16931 BR-27: never a negative price
+        services.product_create(
+            actor=actor,
+            organisation=world.org_a,
+            reference="N",
+            name="Remise",
+            unit_price="-5",
+            vat_rate="20",
+        )
+    assert set(caught.value.message_dict) == {"unit_price"}
     assert Product.objects.of(world.org_a).count() == before
 
 

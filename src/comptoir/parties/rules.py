@@ -17,6 +17,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from comptoir.core import identifiers
+from comptoir.core.einvoice_addresses import EAS_CODES
 from comptoir.parties.models.choices import ContactStatus, Country, PartyKind
 
 Values = MutableMapping[str, Any]
@@ -48,18 +49,9 @@ PARTY_RULE_FIELDS = (
 )
 CONTACT_PERSON_RULE_FIELDS = ("contact_status", "preferred_channel")
 
-# The electronic address schemes (EAS code list of the CEF, as Peppol BIS 3.0 and
-# the French reform use it) a party's e-invoicing address may name: "SCHEME:VALUE".
-EINVOICE_SCHEMES = frozenset(
-    {
-        *("0002", "0007", "0009", "0088", "0106", "0130", "0135", "0142", "0151"),
-        *("0183", "0184", "0190", "0191", "0192", "0193", "0195", "0196", "0198"),
-        *("0199", "0200", "0201", "0202", "0204", "0208", "0209", "0210", "0211"),
-        *("0212", "0213", "0215", "0216", "0221", "0225", "0230"),
-        *(str(code) for code in range(9901, 9960)),  # national VAT and tax numbers
-        "EM",  # an email address
-    }
-)
+# The electronic address schemes a party's e-invoicing address may name ("SCHEME:VALUE"):
+# the EN 16931 EAS code list, written once in core.
+EINVOICE_SCHEMES = EAS_CODES
 SIREN_SCHEMES = ("0002", "0225")  # 0225: the French directory (SIREN, or SIREN_suffix)
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from comptoir.core import documents
+from comptoir.core import documents, einvoice_addresses
 from comptoir.core.money import ZERO, to_cents
 from comptoir.core.totals import Adjustment, Priced, document_discount, line_amounts
 from comptoir.core.vat import STANDARD_RATE, VatCategory
@@ -60,29 +60,14 @@ def settings_of(organisation) -> SalesSettings:
         return SalesSettings.objects.of(organisation).get()
 
 
-# Electronic address schemes (EAS) by country: the French directory (SIREN) and
-# the Belgian enterprise number (Peppol 0208).
-FRENCH_DIRECTORY = "0225"
-BELGIAN_ENTERPRISE = "0208"
-
-
 def electronic_address(explicit: str, *, country: str, siren: str, enterprise_number: str):
-    """(address, scheme): an explicit ``scheme:address`` as given, else the SIREN
-    (France) or the enterprise number (Belgium); ('', '') when none is known."""
-    explicit = (explicit or "").strip()
-    if explicit:
-        scheme, sep, rest = explicit.partition(":")
-        if sep and scheme.isdigit() and len(scheme) == 4 and rest:
-            return rest, scheme
-        if "@" in explicit:
-            return explicit, "EM"
-        default_scheme = BELGIAN_ENTERPRISE if country == "BE" else FRENCH_DIRECTORY
-        return explicit, default_scheme
-    if country == "FR" and siren:
-        return siren, FRENCH_DIRECTORY
-    if country == "BE" and enterprise_number:
-        return enterprise_number, BELGIAN_ENTERPRISE
-    return "", ""
+    """(address, scheme) of a party on the e-invoicing networks: its explicit
+    ``SCHEME:VALUE`` (checked when stored), else the SIREN (France) or the
+    enterprise number (Belgium); ('', '') when none is known."""
+    scheme, value = einvoice_addresses.resolve(
+        explicit or "", country=country, siren=siren, enterprise_number=enterprise_number
+    )
+    return value, scheme
 
 
 def seller(organisation, settings: SalesSettings | None = None) -> documents.Party:

@@ -6,8 +6,8 @@ from faker import Faker
 from hypothesis import given
 from hypothesis import strategies as st
 
-from comptoir.invoicing.einvoice import addresses
-from comptoir.invoicing.einvoice.addresses import InvalidAddress
+from comptoir.core import einvoice_addresses as addresses
+from comptoir.core.einvoice_addresses import InvalidAddress
 from comptoir.ops.demo import fake_be_enterprise_number, fake_siren
 
 FR = Faker("fr_FR")

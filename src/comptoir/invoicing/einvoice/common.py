@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from comptoir.core import einvoice_addresses as addresses
 from comptoir.core.documents import Document, Kind, Operation, Party
 from comptoir.core.money import to_cents
 from comptoir.core.vat import VatCategory
 from comptoir.invoicing import mentions
-from comptoir.invoicing.einvoice import addresses
 
 
 def amount(value: Decimal) -> str:

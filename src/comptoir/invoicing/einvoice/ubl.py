@@ -19,8 +19,8 @@ from datetime import date
 from lxml import etree
 
 from comptoir.core.documents import Address, Document, Kind, Party
+from comptoir.core.einvoice_addresses import PEPPOL_EAS_CODES
 from comptoir.core.vat import VatCategory, exemption_code, exemption_mention
-from comptoir.invoicing.einvoice.addresses import PEPPOL_EAS_CODES
 from comptoir.invoicing.einvoice.common import (
     amount,
     endpoint,

@@ -16,7 +16,8 @@ from comptoir.audit.writes import audit, check_names, update_locked, validate
 from comptoir.core.changes import changed, filled, snapshot
 from comptoir.core.modelfields import editable_fields
 from comptoir.invoicing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
-from comptoir.invoicing.rules import frozen_error, vat_errors
+from comptoir.invoicing.rules import frozen_error
+from comptoir.sales.rules import vat_errors
 from comptoir.tenancy.models import Organisation
 
 INVOICE_FIELDS = editable_fields(Invoice)

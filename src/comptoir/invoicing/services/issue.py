@@ -25,11 +25,11 @@ from comptoir.core.vat import EU_COUNTRIES, NEEDS_BUYER_VAT, VatCategory
 from comptoir.invoicing import selectors
 from comptoir.invoicing.models import Invoice, InvoiceKind, InvoiceStatus
 from comptoir.invoicing.models.issued import GENESIS, IssuedDocument, chain_hash
-from comptoir.invoicing.rules import vat_errors
 from comptoir.invoicing.services.drafts import _locked_draft
 from comptoir.sales import printing
 from comptoir.sales.models import NumberCounter, Order, Quote, SalesSettings, Series
 from comptoir.sales.numbering import number_take
+from comptoir.sales.rules import vat_errors
 
 SERIES = {
     InvoiceKind.INVOICE: Series.INVOICE,
@@ -94,6 +94,15 @@ def _party_checks(document: Document, settings: SalesSettings) -> dict:
             ValidationError(
                 _("An export (VAT category G) goes to a client outside the EU."), code="export"
             ),
+        )
+    if VatCategory.OUT_OF_SCOPE in categories and len(categories) > 1:
+        errors |= _error(
+            "lines",
+            _(
+                "An invoice outside the scope of VAT (category O) holds only such lines: "
+                "invoice the others separately."
+            ),
+            "out_of_scope_mixed",
         )
     if settings.vat_franchise and categories - {VatCategory.EXEMPT}:
         errors |= _error(

@@ -8,7 +8,9 @@ from comptoir.core.vat import VatCategory
 from comptoir.sales.models.choices import Unit
 from comptoir.tenancy.scope import TenantModel, tenant_index
 
-PRICE = {"max_digits": 16, "decimal_places": 4}  # a unit price may have tenths of a cent
+# A unit price may have tenths of a cent; never negative (EN 16931 BR-27): a
+# discount is a percentage, a correction a credit note.
+PRICE = {"max_digits": 16, "decimal_places": 4, "validators": [MinValueValidator(0)]}
 RATE = {"max_digits": 5, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
 

@@ -33,10 +33,11 @@ DEFAULT_PATTERNS = {
 }
 
 PATTERN = RegexValidator(
-    r"^[A-Za-z0-9_/.-]*(\{year\}[A-Za-z0-9_/.-]*)?\{number(:0[1-9])?\}[A-Za-z0-9_/.-]*$",
+    r"^[A-Za-z0-9_/+-]*(\{year\}[A-Za-z0-9_/+-]*)?\{number(:0[1-9])?\}[A-Za-z0-9_/+-]*$",
     _(
         "A pattern holds {number} (or {number:05} for five digits), may hold {year}, "
-        "and otherwise only letters, digits and - _ / ."
+        "and otherwise only letters, digits and - _ / + "
+        "(no dot: the French e-invoicing rules refuse it)."
     ),
 )
 

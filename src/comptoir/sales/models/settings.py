@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core import identifiers
+from comptoir.parties.rules import einvoice_address as einvoice_address_check
 from comptoir.tenancy.scope import TenantModel
 
 COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour is written #rrggbb."))
@@ -36,6 +37,7 @@ class SalesSettings(TenantModel):
         _("electronic invoicing address"),
         max_length=100,
         blank=True,
+        validators=[einvoice_address_check],
         help_text=_(
             "Peppol participant id or French directory address; by default the SIREN "
             "(France) or the enterprise number (Belgium)."
