@@ -24,30 +24,15 @@ from comptoir.invoicing import selectors_bills as selectors
 from comptoir.invoicing.einvoice import reader
 from comptoir.invoicing.models import SupplierBill
 from comptoir.invoicing.services import bills as services
+from comptoir.invoicing.services.bills import RECEIVED_FIELDS
 from comptoir.parties.models import Party
 from comptoir.tenancy.roles import Permission
 
 router = Router(tags=["supplier bills"])
 BILL = SupplierBill._meta.label_lower
-SHOWN = {
-    "supplier",
-    "number",
-    "kind",
-    "type_code",
-    "syntax",
-    "issue_date",
-    "due_date",
-    "currency",
-    "total_excl_vat",
-    "total_vat",
-    "total_incl_vat",
-    "payable",
-    "file_sha256",
-    "file_size",
-    "content_type",
-    "has_fatal",
-    "received_at",
-}
+# The bill as the list and the detail show it: what the file gave it and when it
+# came (the findings and lines are shown apart; the stored name is internal).
+SHOWN = {*RECEIVED_FIELDS, "received_at"} - {"file_name", "findings"}
 
 
 class _BillOutBase(Schema):

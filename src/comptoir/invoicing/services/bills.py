@@ -32,6 +32,7 @@ from comptoir.audit.models import Action
 from comptoir.audit.services import Actor
 from comptoir.audit.writes import audit, validate
 from comptoir.core import documents
+from comptoir.core.modelfields import scope_fields
 from comptoir.invoicing import selectors_bills as selectors
 from comptoir.invoicing.einvoice import reader, validation
 from comptoir.invoicing.models import BillKind, SupplierBill
@@ -40,26 +41,12 @@ from comptoir.parties.models import Country, Party, PartyKind
 from comptoir.tenancy.models import Organisation
 
 STORAGE_DIR = "supplier-bills"
-# What the bill's audit record names (never their values).
+# What the bill's audit record names (never their values): every field the
+# received file gives it, read from the model.
 RECEIVED_FIELDS = [
-    "supplier",
-    "number",
-    "kind",
-    "type_code",
-    "syntax",
-    "issue_date",
-    "due_date",
-    "currency",
-    "total_excl_vat",
-    "total_vat",
-    "total_incl_vat",
-    "payable",
-    "file_name",
-    "file_sha256",
-    "file_size",
-    "content_type",
-    "findings",
-    "has_fatal",
+    field.name
+    for field in SupplierBill._meta.concrete_fields
+    if field.name not in {"id", "received_at", "received_by", *scope_fields(SupplierBill)}
 ]
 
 
