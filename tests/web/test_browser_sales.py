@@ -1,7 +1,10 @@
 """Sales in a real browser: a quote of two lines (one from the catalogue, one
 free, edited in place with htmx under the strict CSP), sent, accepted, made
-into an order, then a partial delivery note shipped."""
+into an order, then a partial delivery note shipped, invoiced and issued, and
+the invoice's Factur-X PDF downloaded with its number and totals in it: the
+whole way of issue #12's "Done when", every step a click."""
 
+import io
 import re
 from decimal import Decimal
 
@@ -11,6 +14,8 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from comptoir.audit.services import Actor
+from comptoir.invoicing.einvoice import validation
+from comptoir.invoicing.models import Invoice, InvoiceStatus
 from comptoir.ops.demo import fake_siren
 from comptoir.parties import services as party_services
 from comptoir.parties.models import PartyKind
@@ -121,3 +126,26 @@ def test_a_quote_becomes_an_order_and_a_partial_delivery(page: Page, site, world
     page.goto(f"{site}/sales/orders/{order.pk}/")
     expect(page.locator(f"#order-line-{first.pk}")).to_contain_text("3")
     screenshot(page, "sales-order-partly-delivered")
+
+    # The shipped delivery note invoiced, the invoice issued, its PDF downloaded.
+    page.goto(f"{site}/sales/deliveries/{note.pk}/")
+    page.locator("#invoice-delivery").click()
+    page.locator("#make-invoice").click()
+    expect(page).to_have_url(re.compile(r"/invoicing/invoices/\d+/$"))
+    # 1 x 249.90 excl. VAT, 49.98 VAT, 299.88 incl. VAT.
+    expect(page.locator("#total-excl-vat")).to_have_text("249,90")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#issue").click()
+    expect(page.locator("#invoice-status")).to_have_text(re.compile("Émise|Issued"))
+    invoice = Invoice.objects.of(world.org_a).get()
+    assert invoice.status == InvoiceStatus.ISSUED and invoice.order_id == order.pk
+    screenshot(page, "sales-invoice-issued")
+    with page.expect_download() as download:
+        page.locator("#download-pdf").click()
+    data = download.value.path().read_bytes()
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    compact = re.sub(r"\s", "", text)
+    assert invoice.number in text and "BC-2026-114" in text
+    for total in ("249,90", "49,98", "299,88"):
+        assert total in compact, total
+    assert not validation.fatal(validation.validate(data))
