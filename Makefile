@@ -50,7 +50,10 @@ test-sqlite: test-deps
 test-postgres: test-deps
 	COMPTOIR_VAR_DIR=$(CURDIR)/var/test-postgres COMPTOIR_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
 
-test: lint test-sqlite test-postgres
+# Both databases at once, one per core (each with its own var dir and database);
+# each run's output is printed whole when it ends.
+test: lint test-deps
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 # Schemathesis over the whole API alone, on both databases (`make test` runs it too).
 .PHONY: test-schemathesis
