@@ -26,7 +26,7 @@ ZERO_QUANTITY = Decimal("0")
 def invoice_list(
     *, organisation, status: str = "", kind: str = "", party=None
 ) -> models.QuerySet[Invoice]:
-    rows = Invoice.objects.of(organisation).select_related("party")
+    rows = Invoice.objects.of(organisation).select_related("party", "party__data_subject")
     if status:
         rows = rows.filter(status=status)
     if kind:
