@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import re
 
+from stdnum import luhn
+from stdnum.be import vat as be_vat
+
 
 def _codes(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -67,24 +70,11 @@ class InvalidAddress(ValueError):
 
 
 def _luhn_ok(number: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(number)):
-        digit = int(char)
-        if index % 2:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total % 10 == 0
+    return number.isdigit() and luhn.is_valid(number)
 
 
 def _be_enterprise_ok(number: str) -> bool:
-    return (
-        len(number) == 10
-        and number.isdigit()
-        and number[0] in "01"
-        and 97 - int(number[:8]) % 97 == int(number[8:])
-    )
+    return len(number) == 10 and number.isdigit() and be_vat.is_valid(number)
 
 
 def be_enterprise_digits(text: str) -> str:
