@@ -11,5 +11,6 @@ urlpatterns = [
     path("parties/", include("comptoir.parties.urls")),
     path("sales/", include("comptoir.sales.urls")),
     path("invoicing/", include("comptoir.invoicing.urls")),
+    path("privacy/", include("comptoir.privacy.urls")),
     path("", include("comptoir.web.urls")),
 ]

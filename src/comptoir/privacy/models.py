@@ -66,6 +66,9 @@ class DataSubject(TenantModel):
     wrapped_by = models.PositiveIntegerField(help_text="version of the organisation data key")
     created_at = models.DateTimeField(auto_now_add=True)
     shredded_at = models.DateTimeField(null=True, blank=True)
+    # GDPR art. 18: while set, the person's data is frozen (no edit, no
+    # prospection, no export but for legal claims): ``privacy.restriction``.
+    restricted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
         ordering = ["pk"]
@@ -78,6 +81,10 @@ class DataSubject(TenantModel):
 
     def __str__(self) -> str:
         return f"data subject {self.uuid}"
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.restricted_at is not None
 
     def __repr__(self) -> str:
         return f"<DataSubject {self.uuid}{' shredded' if self.shredded_at else ''}>"

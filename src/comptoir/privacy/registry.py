@@ -110,7 +110,7 @@ class Holding:
         return sorted({p for f in self.fields for p in f.purposes}, key=lambda p: p.value)
 
 
-def _subject_lookup(declaration: ModelPrivacy) -> str | None:
+def subject_lookup(declaration: ModelPrivacy) -> str | None:
     """The lookup from a row of the model to the ``DataSubject`` it is about, if any.
 
     ``"self"`` on a model with encrypted fields means the row is the person,
@@ -193,7 +193,7 @@ class Registry:
         filled (a sealed value is not opened), within the subject's organisation."""
         found: list[Holding] = []
         for declaration in self._models.values():
-            lookup = _subject_lookup(declaration)
+            lookup = subject_lookup(declaration)
             personal = declaration.personal_fields()
             if lookup is None or not personal:
                 continue

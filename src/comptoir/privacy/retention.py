@@ -176,6 +176,13 @@ TENANT_AFTER_CONTRACT = RetentionRule(
     StartEvent.END_OF_SUBSCRIPTION,
     EndAction.DELETE_TENANT,
 )
+DISCLOSURES = RetentionRule(
+    "disclosures",
+    "recipients a person's data went to (GDPR art. 19), kept with that data",
+    None,
+    StartEvent.END_OF_RELATIONSHIP,
+    EndAction.DELETE,
+)
 OUTBOX_SENT = RetentionRule(
     "outbox_sent",
     "outgoing mail (recipients, subject, body), once sent",

@@ -129,6 +129,11 @@ class Party(EncryptedModel):
         related_name="+",
     )
     origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices, blank=True)
+    # GDPR art. 21 (DOMAIN.md §5): set when the party, or a contact person of
+    # the company, objected or was erased; no prospection of it from then on.
+    processing_opposed_at = models.DateTimeField(
+        _("opposed to further processing on"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

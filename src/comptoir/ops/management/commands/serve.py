@@ -10,12 +10,17 @@ from comptoir.config import env_int, env_str
 
 
 class Command(BaseCommand):
-    help = "Serve Comptoir with gunicorn, and run the background task worker beside it."
+    help = (
+        "Serve Comptoir with gunicorn, and run the background task worker and the "
+        "scheduler of periodic tasks beside it."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=env_str("COMPTOIR_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=env_int("COMPTOIR_WORKERS", 2))
-        parser.add_argument("--no-worker", action="store_true", help="no background task worker")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="no background task worker nor scheduler"
+        )
 
     def handle(self, *args, bind: str, workers: int, no_worker: bool, **options):
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -23,6 +28,7 @@ class Command(BaseCommand):
         children = []
         if not no_worker:
             children.append(subprocess.Popen([*comptoir, "db_worker"]))  # noqa: S603
+            children.append(subprocess.Popen([*comptoir, "scheduler"]))  # noqa: S603
         gunicorn = [
             sys.executable, "-m", "gunicorn", "comptoir.wsgi:application",
             "--bind", bind, "--workers", str(workers), "--access-logfile", "-",

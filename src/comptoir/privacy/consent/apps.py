@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConsentConfig(AppConfig):
+    name = "comptoir.privacy.consent"
+    label = "privacy_consent"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RegisterConfig(AppConfig):
+    name = "comptoir.privacy.register"
+    label = "privacy_register"

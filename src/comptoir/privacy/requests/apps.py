@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RequestsConfig(AppConfig):
+    name = "comptoir.privacy.requests"
+    label = "privacy_requests"
