@@ -1356,6 +1356,146 @@ def _number_series_set(world, actor):
     )
 
 
+# Breach register (privacy_breaches) ---------------------------------------------------
+BREACH = "privacy_breaches.breach"
+
+
+def _breach(world, actor, **values):
+    from comptoir.privacy.breaches import services as breaches
+
+    now = timezone.now()
+    return breaches.breach_record(
+        actor=actor,
+        organisation=world.org_a,
+        occurred_from=now - timedelta(days=1),
+        aware_at=now - timedelta(hours=2),
+        description=f"Perte d'une clé USB de {fr.name()}",
+        **values,
+    )
+
+
+@exercises("comptoir.privacy.breaches.services.breach_record")
+def _breach_record(world, actor):
+    from comptoir.privacy.breaches import services as breaches
+
+    description = f"Envoi à {fr.email()} par erreur"
+    now = timezone.now()
+    return Case(
+        lambda: breaches.breach_record(
+            actor=actor,
+            organisation=world.org_a,
+            occurred_from=now - timedelta(hours=5),
+            aware_at=now - timedelta(hours=1),
+            description=description,
+            people_count=3,
+        ),
+        [Event(Action.CREATE, BREACH, frozenset({"description", "aware_at", "people_count"}))],
+        [description],
+    )
+
+
+@exercises("comptoir.privacy.breaches.services.breach_update")
+def _breach_update(world, actor):
+    from comptoir.privacy.breaches import services as breaches
+
+    breach = _breach(world, actor)
+    note = f"Retrouvée chez {fr.name()}"
+    return Case(
+        lambda: breaches.breach_update(actor=actor, breach=breach, records_count=12, note=note),
+        [Event(Action.UPDATE, BREACH, frozenset({"records_count", "updates"}), exact=True)],
+        [note],
+    )
+
+
+@exercises("comptoir.privacy.breaches.services.breach_assess_risk")
+def _breach_assess_risk(world, actor):
+    from comptoir.privacy.breaches import services as breaches
+
+    breach = _breach(world, actor)
+    reasons = f"Adresse de {fr.name()}"
+    return Case(
+        lambda: breaches.breach_assess_risk(
+            actor=actor, breach=breach, risk="high", reasons=reasons
+        ),
+        [Event(Action.UPDATE, BREACH, frozenset({"risk", "risk_reasons", "updates"}), exact=True)],
+        [reasons],
+    )
+
+
+@exercises("comptoir.privacy.breaches.services.breach_notify_authority")
+def _breach_notify_authority(world, actor):
+    from comptoir.privacy.breaches import services as breaches
+
+    breach = _breach(world, actor)
+    return Case(
+        lambda: breaches.breach_notify_authority(
+            actor=actor, breach=breach, notified_at=timezone.now(), reference="CNIL-42"
+        ),
+        [Event(Action.UPDATE, BREACH, frozenset({"authority_status", "authority_notified_at"}))],
+    )
+
+
+@exercises("comptoir.privacy.breaches.services.breach_waive_authority")
+def _breach_waive_authority(world, actor):
+    from comptoir.privacy.breaches import services as breaches
+
+    breach = _breach(world, actor)
+    breaches.breach_assess_risk(actor=actor, breach=breach, risk="none", reasons="Chiffré.")
+    reason = f"Clé restée chez {fr.name()}"
+    return Case(
+        lambda: breaches.breach_waive_authority(actor=actor, breach=breach, reason=reason),
+        [Event(Action.UPDATE, BREACH, frozenset({"authority_status", "authority_not_reason"}))],
+        [reason],
+    )
+
+
+@exercises("comptoir.privacy.breaches.services.breach_tell_people")
+def _breach_tell_people(world, actor):
+    from comptoir.privacy.breaches import services as breaches
+
+    breach = _breach(world, actor)
+    how = f"Appel de {fr.name()}"
+    return Case(
+        lambda: breaches.breach_tell_people(
+            actor=actor, breach=breach, told_at=timezone.now(), how=how
+        ),
+        [
+            Event(
+                Action.UPDATE, BREACH, frozenset({"people_status", "people_told_at", "people_how"})
+            )
+        ],
+        [how],
+    )
+
+
+@exercises("comptoir.privacy.breaches.services.breach_waive_people")
+def _breach_waive_people(world, actor):
+    from comptoir.privacy.breaches import services as breaches
+
+    breach = _breach(world, actor)
+    details = f"Disque chiffré, clé chez {fr.name()}"
+    return Case(
+        lambda: breaches.breach_waive_people(
+            actor=actor, breach=breach, reason="encrypted", details=details
+        ),
+        [Event(Action.UPDATE, BREACH, frozenset({"people_status", "people_not_reason"}))],
+        [details],
+    )
+
+
+@exercises("comptoir.privacy.breaches.services.breach_close")
+def _breach_close(world, actor):
+    from comptoir.privacy.breaches import services as breaches
+
+    breach = _breach(world, actor)
+    breaches.breach_assess_risk(actor=actor, breach=breach, risk="none", reasons="Rien.")
+    breaches.breach_waive_authority(actor=actor, breach=breach, reason="Aucun risque.")
+    return Case(
+        lambda: breaches.breach_close(actor=actor, breach=breach),
+        [Event(Action.UPDATE, BREACH, frozenset({"closed_at", "updates"}), exact=True)],
+    )
+
+
 # The tests ---------------------------------------------------------------------------
 def test_every_service_is_exercised_or_excused():
     found = set(discovered_services())

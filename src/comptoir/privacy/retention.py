@@ -55,6 +55,7 @@ class StartEvent(StrEnum):
     DEPOSIT = "deposit"
     BACKUP = "backup"
     END_OF_SUBSCRIPTION = "end_of_subscription"
+    CLOSURE = "closure"  # a file closed: a breach handled
 
 
 class EndAction(StrEnum):
@@ -195,6 +196,18 @@ OUTBOX_UNSENT = RetentionRule(
     "outgoing mail that failed for good or was kept locally (no mail server)",
     Duration(days=90),
     StartEvent.EVENT,  # the last attempt, or kept
+    EndAction.DELETE,
+)
+# The breach register (art. 33(5)) is the organisation's evidence that it
+# handled each breach: kept 5 years after the breach is closed, the time within
+# which a person harmed may still sue (France: Code civil art. 2224; Belgium:
+# Code civil art. 2262bis) and the authority may ask for it. An open breach is
+# never deleted.
+BREACH_REGISTER = RetentionRule(
+    "breach_register",
+    "personal data breach register (facts, effects, measures, notifications)",
+    Duration.years(5),
+    StartEvent.CLOSURE,
     EndAction.DELETE,
 )
 
