@@ -7,9 +7,10 @@ method the route has) and gets 404, and organisation B's rows stay as they
 were."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from faker import Faker
 
 from comptoir.accounts.models import ApiToken
@@ -28,6 +29,8 @@ from comptoir.invoicing.services.payments import payment_record
 from comptoir.ops.demo import fake_be_enterprise_number
 from comptoir.parties import services as parties
 from comptoir.parties.models import ContactPerson, Interaction, Party, PartyKind
+from comptoir.privacy.breaches import services as breaches
+from comptoir.privacy.breaches.models import Breach, BreachUpdate
 from comptoir.sales import services as sales
 from comptoir.sales.models import DeliveryNote, Opportunity, Order, PipelineStage, Product, Quote
 from comptoir.tenancy.models import Membership
@@ -53,6 +56,7 @@ OBJECTS_OF_B = {
     "issued_id": lambda world: Invoice.objects.of(world.org_b).filter(status="issued").get().pk,
     "payment_id": lambda world: Payment.objects.of(world.org_b).get().pk,
     "bill_id": lambda world: SupplierBill.objects.of(world.org_b).get().pk,
+    "breach_id": lambda world: Breach.objects.of(world.org_b).get().pk,
 }
 BODIES = {"patch": {"role": "sales"}, "put": {}, "post": {}}
 # Valid bodies where {} would be refused (422) before the object is looked up.
@@ -107,6 +111,7 @@ def owner_a_and_b_data(world):
     )
     sales.opportunity_create(actor=actor, party=company, title=be.bs(), amount="1200.00")
     _documents_of_b(world, actor, company)
+    _breach_of_b(world, actor)
     owner_a = ApiClient(make_token(world.member("owner"), world.org_a))
     return owner_a
 
@@ -180,6 +185,19 @@ def _documents_of_b(world, actor, company) -> None:
     bill_receive(actor=actor, organisation=world.org_b, data=french_cii(), create_supplier=True)
 
 
+def _breach_of_b(world, actor) -> None:
+    """A personal data breach in organisation B's register."""
+    now = timezone.now()
+    breaches.breach_record(
+        actor=actor,
+        organisation=world.org_b,
+        occurred_from=now - timedelta(days=1),
+        aware_at=now - timedelta(hours=3),
+        description=be.sentence(),
+        people_count=12,
+    )
+
+
 def parties_of_b(world) -> dict:
     """Organisation B's rows, as stored (encrypted values stay sealed bytes)."""
     models = (
@@ -197,6 +215,8 @@ def parties_of_b(world) -> dict:
         Payment,
         PaymentAllocation,
         SupplierBill,
+        Breach,
+        BreachUpdate,
     )
     return {
         model.__name__: list(model.objects.of(world.org_b).order_by("pk").values_list())

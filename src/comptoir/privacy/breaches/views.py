@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from comptoir.audit.reads import record_list, record_read
@@ -33,28 +33,28 @@ BREACH = Breach._meta.label_lower
 # The decisions taken on a breach's page: form, service (keyword arguments from
 # the form's fields), message.
 ACTIONS = {
-    "risk": (RiskForm, services.breach_assess_risk, _l("The risk assessment was recorded.")),
+    "risk": (RiskForm, services.breach_assess_risk, gettext_lazy("The risk assessment was recorded.")),
     "notify": (
         NotifyAuthorityForm,
         services.breach_notify_authority,
-        _l("The notification to the authority was recorded."),
+        gettext_lazy("The notification to the authority was recorded."),
     ),
     "waive-authority": (
         WaiveAuthorityForm,
         services.breach_waive_authority,
-        _l("The decision not to notify the authority was recorded."),
+        gettext_lazy("The decision not to notify the authority was recorded."),
     ),
     "tell": (
         TellPeopleForm,
         services.breach_tell_people,
-        _l("The message to the people was recorded."),
+        gettext_lazy("The message to the people was recorded."),
     ),
     "waive-people": (
         WaivePeopleForm,
         services.breach_waive_people,
-        _l("The decision not to tell the people was recorded."),
+        gettext_lazy("The decision not to tell the people was recorded."),
     ),
-    "close": (CloseForm, services.breach_close, _l("The breach was closed.")),
+    "close": (CloseForm, services.breach_close, gettext_lazy("The breach was closed.")),
 }
 
 
