@@ -201,7 +201,7 @@ class Breach(EncryptedModel):
     recorded_by = models.BigIntegerField(null=True, blank=True, editable=False, help_text="user id")
     recorded_at = models.DateTimeField(editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
 
     class Meta(EncryptedModel.Meta):
         ordering = ["-aware_at", "-pk"]

@@ -5,9 +5,8 @@ decisions, correcting its facts, and the drafts (page and PDF)."""
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from comptoir.audit.reads import record_list, record_read
@@ -33,7 +32,11 @@ BREACH = Breach._meta.label_lower
 # The decisions taken on a breach's page: form, service (keyword arguments from
 # the form's fields), message.
 ACTIONS = {
-    "risk": (RiskForm, services.breach_assess_risk, gettext_lazy("The risk assessment was recorded.")),
+    "risk": (
+        RiskForm,
+        services.breach_assess_risk,
+        gettext_lazy("The risk assessment was recorded."),
+    ),
     "notify": (
         NotifyAuthorityForm,
         services.breach_notify_authority,
@@ -63,6 +66,11 @@ def _breach(request, breach_id: int) -> Breach:
         return selectors.breach_get(organisation=request.organisation, breach_id=breach_id)
     except Breach.DoesNotExist:
         raise Http404 from None
+
+
+def _label(name: str) -> str:
+    """A field's name as the page shows it (the timeline keeps names, not values)."""
+    return str(Breach._meta.get_field(name).verbose_name)
 
 
 def _language(request) -> str:
@@ -133,7 +141,10 @@ def _detail(request, breach: Breach, forms: dict, status: int = 200):
         "breach": breach,
         "countdown": rules.countdown(breach),
         "authority": rules.authority_of(request.organisation.country),
-        "timeline": list(selectors.breach_timeline(breach=breach)),
+        "timeline": [
+            (entry, [_label(name) for name in entry.changed])
+            for entry in selectors.breach_timeline(breach=breach)
+        ],
         "forms": {
             key.replace("-", "_"): forms.get(key) or form()
             for key, (form, _s, _m) in ACTIONS.items()
