@@ -3,12 +3,13 @@ PDF, in French and in English; the message to the people holds art. 34(2)'s."""
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from comptoir.privacy.breaches import draft
+from comptoir.privacy.breaches import draft, services
 
 
 def _flat(text: str) -> str:
@@ -77,12 +78,7 @@ def test_a_belgian_organisation_writes_to_the_apd_gba(world, owner, record):
 
 
 def test_a_late_draft_carries_the_reasons_for_the_delay(world, owner, record):
-    from datetime import timedelta
-
-    from comptoir.privacy.breaches import services
-
     breach = record()
-    breach.aware_at  # noqa: B018
     late = services.breach_update(
         actor=owner,
         breach=breach,

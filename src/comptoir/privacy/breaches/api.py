@@ -28,8 +28,8 @@ CategoryCode = Literal[tuple(sorted(rules.CATEGORY_CODES))]
 PeopleCode = Literal[tuple(PeopleKind.values)]
 
 
-def _lists(*, patch: bool) -> dict:
-    """The list fields (codes), for a creation or a patch."""
+def _lists() -> dict:
+    """The list fields (codes): each a list of distinct known codes."""
     types = {
         "natures": NatureCode,
         "data_categories": CategoryCode,
@@ -44,14 +44,14 @@ def _lists(*, patch: bool) -> dict:
     }
 
 
-BreachIn = model_schema("BreachIn", Breach, FACTS, mode="in", extra=_lists(patch=False))
+BreachIn = model_schema("BreachIn", Breach, FACTS, mode="in", extra=_lists())
 BreachPatch = model_schema(
     "BreachPatch",
     Breach,
     FACTS,
     mode="patch",
     extra={
-        **_lists(patch=True),
+        **_lists(),
         "note": (str, Field("", max_length=TEXT, description="what was learnt, for the timeline")),
     },
 )
