@@ -8,5 +8,6 @@ its declared personal fields, and returns a ZIP. Journalled as an export.
 """
 
 from comptoir.privacy.access.export import AccessExport, access_export
+from comptoir.privacy.access.portability import portability_export, portability_schema
 
-__all__ = ["AccessExport", "access_export"]
+__all__ = ["AccessExport", "access_export", "portability_export", "portability_schema"]

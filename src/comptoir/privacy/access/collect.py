@@ -150,6 +150,51 @@ def _has_organisation(model) -> bool:
     return any(f.name == "organisation" for f in model._meta.concrete_fields)
 
 
+@dataclass(frozen=True)
+class Plan:
+    """How to reach a model's rows about a person: ``relation`` "subject" (``lookup``
+    leads to the data subject), "member" (``lookup`` leads to the user) or
+    "attached" (``lookup`` is a foreign key to the rows of ``target``)."""
+
+    declaration: ModelPrivacy
+    relation: str
+    lookup: str
+    target: type | None = None
+
+    @property
+    def model(self) -> type[models.Model]:
+        return self.declaration.model
+
+
+RELATIONS = ("subject", "attached", "member")
+
+
+def plans(*, subjects: bool = True, members: bool = True) -> list[Plan]:
+    """Every declared model the export reads, and how (independent of any row)."""
+    found: list[Plan] = []
+    for model in registry.models():
+        declaration = registry.for_model(model)
+        lookup = subject_lookup(declaration)
+        if lookup is not None:
+            if subjects:
+                found.append(Plan(declaration, "subject", lookup))
+        elif members and (lookup := _user_lookup(declaration)) is not None:
+            found.append(Plan(declaration, "member", lookup))
+    reached = {plan.model for plan in found if plan.relation == "subject"}
+    for model in registry.models():
+        declaration = registry.for_model(model)
+        if declaration.subject is not None or model in reached:
+            continue
+        for model_field in model._meta.concrete_fields:
+            if model_field.is_relation and model_field.related_model in reached:
+                found.append(
+                    Plan(declaration, "attached", model_field.name, model_field.related_model)
+                )
+                break
+    found.sort(key=lambda p: (RELATIONS.index(p.relation), p.model._meta.label_lower))
+    return found
+
+
 @dataclass
 class Gathered:
     kinds: list[Kind]
@@ -173,49 +218,29 @@ def gather(
         DataSubject.objects.of(organisation).filter(pk__in=[s.pk for s in subjects]).order_by("pk")
     )
     known = {s.pk: s for s in fresh}
-    subject_ids = list(known)
-    user_ids = list(user_ids)
-
-    plans: list[tuple[ModelPrivacy, str, str]] = []  # declaration, relation, lookup
-    for model in registry.models():
-        declaration = registry.for_model(model)
-        lookup = subject_lookup(declaration)
-        if lookup is not None and subject_ids:
-            plans.append((declaration, "subject", lookup))
-        elif user_ids and (lookup := _user_lookup(declaration)) is not None:
-            plans.append((declaration, "member", lookup))
+    subject_ids, user_ids = list(known), list(user_ids)
+    chosen = plans(subjects=bool(subject_ids), members=bool(user_ids))
     querysets: dict[type, models.QuerySet] = {}
-    for declaration, relation, lookup in plans:
-        model = declaration.model
-        wanted = subject_ids if relation == "subject" else user_ids
-        queryset = model._base_manager.filter(**{f"{lookup}__in": wanted})
-        if _has_organisation(model):
+    for plan in chosen:
+        manager = plan.model._base_manager
+        if plan.relation == "attached":
+            queryset = manager.filter(**{f"{plan.lookup}__in": querysets[plan.target].values("pk")})
+        else:
+            wanted = subject_ids if plan.relation == "subject" else user_ids
+            queryset = manager.filter(**{f"{plan.lookup}__in": wanted})
+        if _has_organisation(plan.model):
             queryset = queryset.filter(organisation_id=organisation.pk)
-        querysets[model] = queryset
-    # Rows with no subject of their own, attached to rows found above.
-    for model in registry.models():
-        declaration = registry.for_model(model)
-        if model in querysets or declaration.subject is not None:
-            continue
-        for model_field in model._meta.concrete_fields:
-            target = model_field.related_model if model_field.is_relation else None
-            if target in querysets and querysets[target] is not None:
-                plans.append((declaration, "attached", model_field.name))
-                querysets[model] = model._base_manager.filter(
-                    **{f"{model_field.name}__in": querysets[target].values("pk")},
-                    organisation_id=organisation.pk,
-                )
-                break
-
+        querysets[plan.model] = queryset
     exported = set(querysets)
     kinds: list[Kind] = []
-    for declaration, relation, _lookup in plans:
-        model = declaration.model
-        kind = Kind(model, declaration, relation, columns(model, declaration, exported))
+    for plan in chosen:
+        model = plan.model
+        kind = Kind(
+            model, plan.declaration, plan.relation, columns(model, plan.declaration, exported)
+        )
         _read(kind, querysets[model], known, source_field(model))
         if kind.rows:
             kinds.append(kind)
-    kinds.sort(key=lambda k: ({"subject": 0, "attached": 1, "member": 2}[k.relation], k.label))
     return Gathered(kinds, fresh)
 
 

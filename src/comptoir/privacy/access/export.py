@@ -86,9 +86,7 @@ def write_kind(archive: zipfile.ZipFile, kind: Kind, *, prefix: str = "data/") -
         writer = csv.writer(out)
         writer.writerow(labels)
         for row in kind.rows:
-            writer.writerow(
-                [row["id"], *(_cell(readable(c, row[c.name])) for c in kind.columns)]
-            )
+            writer.writerow([row["id"], *(_cell(readable(c, row[c.name])) for c in kind.columns)])
         out.flush()
         out.detach()
 

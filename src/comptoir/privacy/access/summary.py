@@ -10,8 +10,7 @@ configured recipients and processors join in.
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from comptoir.privacy.access.collect import Gathered, Kind
 from comptoir.privacy.declarations import LegalBasis, Purpose
@@ -45,9 +44,7 @@ END_ACTION_LABELS = {
     EndAction.DELETE_OR_ANONYMISE_IF_REFERENCED: gettext_lazy(
         "then deleted, or anonymised where other records refer to it"
     ),
-    EndAction.ARCHIVE_THEN_DELETE: gettext_lazy(
-        "then moved to a restricted archive, then deleted"
-    ),
+    EndAction.ARCHIVE_THEN_DELETE: gettext_lazy("then moved to a restricted archive, then deleted"),
     EndAction.WARN_THEN_DELETE: gettext_lazy("then, after a warning, deleted"),
     EndAction.EXPIRE: gettext_lazy("then expires"),
     EndAction.DELETE_TENANT: gettext_lazy("then deleted with the organisation's keys"),
@@ -239,8 +236,10 @@ def summary(gathered: Gathered, *, organisation) -> dict:
             "text": (
                 _("Your data came to us through: %(s)s.") % {"s": ", ".join(sources)}
                 if sources
-                else _("Your data was collected by the organisation, from you or in the course "
-                       "of our relationship.")
+                else _(
+                    "Your data was collected by the organisation, from you or in the course "
+                    "of our relationship."
+                )
             ),
         },
         "rights": rights(),
