@@ -21,7 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,13 @@ from comptoir.audit.models import Action
 from comptoir.audit.services import Actor, audit_record
 from comptoir.privacy.access.collect import Column, Gathered, Kind, gather
 from comptoir.privacy.access.summary import summary, summary_html
+from comptoir.privacy.fields import EncryptedDateField, EncryptedField
 from comptoir.privacy.models import DataSubject
+
+CHUNK = 1000  # rows encoded at once
+
+# Compression: fast rather than small (an export is read once, soon).
+COMPRESSION = {"compression": zipfile.ZIP_DEFLATED, "compresslevel": 1}
 
 
 @dataclass(frozen=True)
@@ -50,43 +56,90 @@ def plain(value):
     return value
 
 
+def _iso(value):
+    return None if value is None else value.isoformat()
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
+def reader(column: Column):
+    """The function showing a column's values as a person reads them (a choice
+    by its label, a date in ISO 8601), built once per column; ``None`` when
+    the values show as they are (text, numbers, booleans)."""
+    model_field = column.field
+    if model_field.choices:
+        labels = {code: str(label) for code, label in model_field.flatchoices}
+
+        def choice(value):
+            if value in (None, ""):
+                return value
+            return labels.get(value, plain(value))
+
+        return choice
+    if isinstance(model_field, models.DateField | EncryptedDateField):
+        return _iso  # DateTimeField is a DateField
+    if isinstance(model_field, models.DecimalField):
+        return _text
+    if isinstance(model_field, models.BinaryField) and not isinstance(model_field, EncryptedField):
+        return lambda value: None
+    if isinstance(model_field, EncryptedField | models.CharField | models.TextField):
+        return None
+    if isinstance(model_field, models.IntegerField | models.BooleanField | models.ForeignKey):
+        return None
+    return plain
+
+
 def readable(column: Column, value):
-    """A value as a person reads it: a choice by its label."""
-    if value not in (None, "") and column.field.choices:
-        return str(dict(column.field.flatchoices).get(value, value))
-    return plain(value)
+    show = reader(column)
+    return value if show is None else show(value)
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+def cell_writer(column: Column):
+    """How a readable value of the column goes into a CSV cell, if not as it is
+    (the csv module writes ``None`` as an empty cell)."""
+    if isinstance(column.field, models.BooleanField):
+        yes, no = _("yes"), _("no")
+        return lambda value: "" if value is None else (yes if value else no)
+    if isinstance(column.field, models.JSONField):
+        return lambda value: "" if value is None else json.dumps(value, ensure_ascii=False)
+    return None
+
+
+def _apply(functions, rows):
+    """Apply each column's function (``None``: leave the value) to ``rows`` in place."""
+    for index, function in enumerate(functions):
+        if function is not None:
+            for values in rows:
+                values[index] = function(values[index])
 
 
 def write_kind(archive: zipfile.ZipFile, kind: Kind, *, prefix: str = "data/") -> None:
     """``<prefix><kind>.json`` and ``.csv``, with readable column names."""
     labels = [_("ID"), *(c.label for c in kind.columns)]
+    names = ["id", *(c.name for c in kind.columns)]
+    shown = [[row[name] for name in names] for row in kind.rows]
+    _apply([None, *(reader(c) for c in kind.columns)], shown)
     with archive.open(f"{prefix}{kind.label}.json", "w") as raw:
         out = io.TextIOWrapper(raw, encoding="utf-8")
         out.write("[")
-        for index, row in enumerate(kind.rows):
-            item = {labels[0]: row["id"]}
-            for column in kind.columns:
-                item[column.label] = readable(column, row[column.name])
-            out.write(("," if index else "") + "\n  " + json.dumps(item, ensure_ascii=False))
+        # Streamed by chunks: one C-encoded chunk of rows at a time.
+        for start in range(0, len(shown), CHUNK):
+            chunk = [
+                dict(zip(labels, values, strict=True)) for values in shown[start : start + CHUNK]
+            ]
+            encoded = json.dumps(chunk, ensure_ascii=False, indent=0)[2:-2]
+            out.write(("," if start else "") + "\n" + encoded)
         out.write("\n]\n")
         out.flush()
         out.detach()
+    _apply([None, *(cell_writer(c) for c in kind.columns)], shown)
     with archive.open(f"{prefix}{kind.label}.csv", "w") as raw:
         out = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         writer = csv.writer(out)
         writer.writerow(labels)
-        for row in kind.rows:
-            writer.writerow([row["id"], *(_cell(readable(c, row[c.name])) for c in kind.columns)])
+        writer.writerows(shown)
         out.flush()
         out.detach()
 
@@ -129,7 +182,7 @@ def access_export(
     with translation.override(language or translation.get_language()):
         gathered = gather(organisation=organisation, subjects=subjects, user_ids=user_ids)
         buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        with zipfile.ZipFile(buffer, "w", **COMPRESSION) as archive:
             data = summary(gathered, organisation=organisation)
             archive.writestr("summary.json", json.dumps(data, ensure_ascii=False, indent=2))
             archive.writestr("summary.html", summary_html(data))
