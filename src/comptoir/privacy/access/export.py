@@ -34,8 +34,7 @@ from comptoir.privacy.models import DataSubject
 
 CHUNK = 1000  # rows encoded at once
 
-# Compression: fast rather than small (an export is read once, soon).
-COMPRESSION = {"compression": zipfile.ZIP_DEFLATED, "compresslevel": 1}
+COMPRESSION = {"compression": zipfile.ZIP_DEFLATED}
 
 
 @dataclass(frozen=True)
@@ -115,13 +114,20 @@ def _apply(functions, rows):
                 values[index] = function(values[index])
 
 
+def entry(name: str) -> zipfile.ZipInfo:
+    """A file of the archive, dated now (``ZipFile.open`` would date it 1980)."""
+    info = zipfile.ZipInfo(name, date_time=timezone.localtime().timetuple()[:6])
+    info.compress_type = COMPRESSION["compression"]
+    return info
+
+
 def write_kind(archive: zipfile.ZipFile, kind: Kind, *, prefix: str = "data/") -> None:
     """``<prefix><kind>.json`` and ``.csv``, with readable column names."""
     labels = [_("ID"), *(c.label for c in kind.columns)]
     names = ["id", *(c.name for c in kind.columns)]
     shown = [[row[name] for name in names] for row in kind.rows]
     _apply([None, *(reader(c) for c in kind.columns)], shown)
-    with archive.open(f"{prefix}{kind.label}.json", "w") as raw:
+    with archive.open(entry(f"{prefix}{kind.label}.json"), "w") as raw:
         out = io.TextIOWrapper(raw, encoding="utf-8")
         out.write("[")
         # Streamed by chunks: one C-encoded chunk of rows at a time.
@@ -135,7 +141,7 @@ def write_kind(archive: zipfile.ZipFile, kind: Kind, *, prefix: str = "data/") -
         out.flush()
         out.detach()
     _apply([None, *(cell_writer(c) for c in kind.columns)], shown)
-    with archive.open(f"{prefix}{kind.label}.csv", "w") as raw:
+    with archive.open(entry(f"{prefix}{kind.label}.csv"), "w") as raw:
         out = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         writer = csv.writer(out)
         writer.writerow(labels)

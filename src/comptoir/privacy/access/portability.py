@@ -32,7 +32,13 @@ from django.utils import timezone, translation
 
 from comptoir.audit.services import Actor
 from comptoir.privacy.access.collect import Column, Kind, columns, gather, plans
-from comptoir.privacy.access.export import AccessExport, journal_export, plain
+from comptoir.privacy.access.export import (
+    COMPRESSION,
+    AccessExport,
+    entry,
+    journal_export,
+    plain,
+)
 from comptoir.privacy.declarations import LegalBasis
 from comptoir.privacy.fields import EncryptedDateField
 from comptoir.privacy.models import DataSubject
@@ -178,10 +184,10 @@ def portability_export(
         "data": data,
     }
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", **COMPRESSION) as archive:
         archive.writestr("portability.json", json.dumps(document, ensure_ascii=False, indent=2))
         for kind, chosen in chosen_by_kind:
-            with archive.open(f"csv/{kind.label}.csv", "w") as raw:
+            with archive.open(entry(f"csv/{kind.label}.csv"), "w") as raw:
                 out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
                 writer = csv.writer(out)
                 writer.writerow(["id", *(c.name for c in chosen)])

@@ -8,7 +8,7 @@ configured recipients and processors join in.
 """
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -216,8 +216,10 @@ def summary(gathered: Gathered, *, organisation) -> dict:
     kinds = [kind_summary(kind, organisation=organisation) for kind in gathered.kinds]
     sources = sorted({s for kind in gathered.kinds for s in kind.sources})
     authority = AUTHORITIES.get(organisation.country, AUTHORITIES["FR"])
+    now = timezone.now()
     return {
-        "generated_at": timezone.now().isoformat(),
+        "generated_at": now.isoformat(),
+        "generated_at_display": formats.date_format(timezone.localtime(now), "DATETIME_FORMAT"),
         "controller": {
             "name": organisation.legal_name,
             "country": organisation.country,
