@@ -4,11 +4,17 @@ the GDPR engine (each sub-app's own ``urls``)."""
 from django.urls import include, path
 
 from comptoir.privacy import views
+from comptoir.privacy.access import views as access_views
 
 app_name = "privacy"
 
 urlpatterns = [
     path("", views.hub, name="hub"),
+    path(
+        "portability.schema.json",
+        access_views.portability_schema_view,
+        name="portability_schema",
+    ),
     path("register/", include("comptoir.privacy.register.urls")),
     path("requests/", include("comptoir.privacy.requests.urls")),
     path("consent/", include("comptoir.privacy.consent.urls")),

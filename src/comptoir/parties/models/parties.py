@@ -161,6 +161,8 @@ class Party(EncryptedModel):
         subject = "data_subject"
         # The sweep (#5) applies CLIENT_* to clients: ``party_retention``.
         retention = retention.PROSPECT
+        # Where the person's data came from (art. 14(2)(f)), told in the access export.
+        source = "origin"
         fields = {
             "first_contact_on": declare.clear(Category.COMMERCIAL, on_erasure=OnErasure.DELETE),
             "client_since": declare.clear(Category.COMMERCIAL, on_erasure=OnErasure.DELETE),
