@@ -94,10 +94,12 @@ def test_people_are_derived_from_the_models_that_hold_the_fields(world):
 
     assert people(Party) == ["Individual clients, prospects and suppliers"]
     assert people(Quote) == people(Party)  # party__data_subject: the party's people
-    assert people(ContactPerson) == ["Contacts"]  # rows that are the people
+    assert people(ContactPerson) == ["Contact persons"]  # rows that are the people
     assert people(Membership) == ["Users (the organisation's staff)"]
     # an interaction's key is a contact person's or an individual's
-    assert {"Contacts", "Individual clients, prospects and suppliers"} <= set(people(Interaction))
+    assert {"Contact persons", "Individual clients, prospects and suppliers"} <= set(
+        people(Interaction)
+    )
 
 
 class LoyaltyCard(models.Model):  # noqa: DJ008
@@ -295,3 +297,15 @@ def test_the_processor_register_lists_every_organisation_served(world):
     assert [t.name for t in b.transfers] == ["Cloud Corp"]
     assert by_org[world.org_a.pk].transfers == ()
     assert [m.heading for m in register.measures][0] == "access_control"
+
+
+def test_the_register_speaks_french(world):
+    from django.utils import translation
+
+    with translation.override("fr"):
+        register = selectors.register_build(organisation=world.org_a)
+    accounting = _sheet(register, Purpose.ACCOUNTING)
+    rule = next(r for r in accounting.retention if r.code == "accounting")
+    assert rule.duration == "10 an(s)"
+    assert rule.start == "la clôture de l'exercice"
+    assert accounting.legal_bases == ("Obligation légale (art. 6(1)(c))",)
