@@ -3,6 +3,9 @@ page or more per sheet, laid out by WeasyPrint from a Django template).
 
 These render what ``selectors`` built; they read nothing else. The services
 (``register_export``, ``processor_register_export``) journal each download.
+
+WeasyPrint and openpyxl take seconds to import: they are imported when a file
+is made (as ``sales.pdf`` does), not by every process that loads the URLs.
 """
 
 import dataclasses
@@ -16,9 +19,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from weasyprint import HTML
 
 from comptoir.privacy.register.selectors import ProcessorRegister, Register, Sheet
 
@@ -74,8 +74,19 @@ def _json(data: dict) -> bytes:
 
 # XLSX --------------------------------------------------------------------------------
 
-BOLD = Font(bold=True)
-WRAP = Alignment(wrap_text=True, vertical="top")
+
+def _workbook():
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    return workbook
+
+
+def _bold(cell) -> None:
+    from openpyxl.styles import Font
+
+    cell.font = Font(bold=True)
 
 
 def _worksheet_title(text: str, taken: set[str]) -> str:
@@ -162,26 +173,28 @@ def _processor_text(entry) -> str:
 
 
 def _write_rows(worksheet, rows: list[tuple]) -> None:
+    from openpyxl.styles import Alignment
+
+    wrap = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         worksheet.append(list(row))
         if row:
-            worksheet.cell(row=worksheet.max_row, column=1).font = BOLD
+            _bold(worksheet.cell(row=worksheet.max_row, column=1))
     for column, width in (("A", 32), ("B", 70), ("C", 70)):
         worksheet.column_dimensions[column].width = width
     for cells in worksheet.iter_rows():
         for cell in cells:
-            cell.alignment = WRAP
+            cell.alignment = wrap
 
 
-def _xlsx(workbook: Workbook) -> bytes:
+def _xlsx(workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
 def register_xlsx(register: Register) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = _workbook()
     taken: set[str] = set()
     for sheet in register.sheets:
         worksheet = workbook.create_sheet(_worksheet_title(sheet.name, taken))
@@ -192,9 +205,8 @@ def register_xlsx(register: Register) -> bytes:
 
 
 def processor_register_xlsx(register: ProcessorRegister) -> bytes:
-    workbook = Workbook()
-    worksheet = workbook.active
-    worksheet.title = _("Controllers served")[:31]
+    workbook = _workbook()
+    worksheet = workbook.create_sheet(_("Controllers served")[:31])
     worksheet.append(
         [
             _("Controller"),
@@ -219,7 +231,7 @@ def processor_register_xlsx(register: ProcessorRegister) -> bytes:
             ]
         )
     for cell in worksheet[1]:
-        cell.font = BOLD
+        _bold(cell)
     measures = workbook.create_sheet(_("Security measures")[:31])
     _write_rows(measures, [(m.label, "\n".join(m.built_in)) for m in register.measures])
     return _xlsx(workbook)
@@ -229,6 +241,8 @@ def processor_register_xlsx(register: ProcessorRegister) -> bytes:
 
 
 def _pdf(template: str, context: dict) -> bytes:
+    from weasyprint import HTML
+
     html = render_to_string(template, context)
     return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
 
