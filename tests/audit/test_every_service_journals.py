@@ -92,6 +92,10 @@ NOT_JOURNALLED = {
     "comptoir.parties.importing.services.import_job_map": (
         "sets a job's column mapping (headers to field names): no one's data"
     ),
+    "comptoir.privacy.register.services.register_settings_get": (
+        "creates the organisation's empty register settings on first change: no one's "
+        "data; every change is journalled by register_settings_update"
+    ),
     "comptoir.sales.services.settings.sales_settings_get": (
         "creates the organisation's default settings row on first use: no one's data; "
         "every change is journalled by sales_settings_update and sales_settings_logo_set"
@@ -1493,6 +1497,134 @@ def _breach_close(world, actor):
     return Case(
         lambda: breaches.breach_close(actor=actor, breach=breach),
         [Event(Action.UPDATE, BREACH, frozenset({"closed_at", "updates"}), exact=True)],
+    )
+
+
+REGISTER_SETTINGS = "privacy_register.registersettings"
+
+
+def _processor(world, actor):
+    from comptoir.privacy.register import services
+
+    return services.processor_create(
+        actor=actor, organisation=world.org_a, name="Hosting SAS", service="Hosting", country="FR"
+    )
+
+
+def _recipient(world, actor):
+    from comptoir.privacy.register import services
+
+    return services.recipient_create(
+        actor=actor, organisation=world.org_a, kind="external", name="Auditor"
+    )
+
+
+@exercises("comptoir.privacy.register.services.register_settings_update")
+def _register_settings_update(world, actor):
+    from comptoir.privacy.register import services
+
+    return Case(
+        lambda: services.register_settings_update(
+            actor=actor, organisation=world.org_a, purposes=["accounting"]
+        ),
+        [Event(Action.UPDATE, REGISTER_SETTINGS, frozenset({"purposes"}), exact=True)],
+    )
+
+
+@exercises("comptoir.privacy.register.services.recipient_create")
+def _recipient_create(world, actor):
+    return Case(
+        lambda: _recipient(world, actor),
+        [Event(Action.CREATE, "privacy_register.recipient", frozenset({"kind", "name"}))],
+    )
+
+
+@exercises("comptoir.privacy.register.services.recipient_update")
+def _recipient_update(world, actor):
+    from comptoir.privacy.register import services
+
+    recipient = _recipient(world, actor)
+    return Case(
+        lambda: services.recipient_update(actor=actor, recipient=recipient, name="Tax office"),
+        [Event(Action.UPDATE, "privacy_register.recipient", frozenset({"name"}), exact=True)],
+    )
+
+
+@exercises("comptoir.privacy.register.services.recipient_delete")
+def _recipient_delete(world, actor):
+    from comptoir.privacy.register import services
+
+    recipient = _recipient(world, actor)
+    return Case(
+        lambda: services.recipient_delete(actor=actor, recipient=recipient),
+        [Event(Action.DELETE, "privacy_register.recipient")],
+    )
+
+
+@exercises("comptoir.privacy.register.services.processor_create")
+def _processor_create(world, actor):
+    return Case(
+        lambda: _processor(world, actor),
+        [Event(Action.CREATE, "privacy_register.processor", frozenset({"name", "country"}))],
+    )
+
+
+@exercises("comptoir.privacy.register.services.processor_update")
+def _processor_update(world, actor):
+    from comptoir.privacy.register import services
+
+    processor = _processor(world, actor)
+    return Case(
+        lambda: services.processor_update(
+            actor=actor, processor=processor, country="US", safeguard="scc"
+        ),
+        [
+            Event(
+                Action.UPDATE,
+                "privacy_register.processor",
+                frozenset({"country", "safeguard"}),
+                exact=True,
+            )
+        ],
+    )
+
+
+@exercises("comptoir.privacy.register.services.processor_delete")
+def _processor_delete(world, actor):
+    from comptoir.privacy.register import services
+
+    processor = _processor(world, actor)
+    return Case(
+        lambda: services.processor_delete(actor=actor, processor=processor),
+        [Event(Action.DELETE, "privacy_register.processor")],
+    )
+
+
+@exercises("comptoir.privacy.register.services.register_export")
+def _register_export(world, actor):
+    from comptoir.privacy.register import services
+
+    return Case(
+        lambda: services.register_export(actor=actor, organisation=world.org_a, fmt="json"),
+        [Event(Action.EXPORT, REGISTER_SETTINGS, frozenset({"format_json"}), exact=True)],
+        [world.org_a.privacy_contact_email],
+    )
+
+
+@exercises("comptoir.privacy.register.services.processor_register_export")
+def _processor_register_export(world, actor):
+    from comptoir.privacy.register import services
+
+    return Case(
+        lambda: services.processor_register_export(actor=actor, fmt="json"),
+        [
+            Event(
+                Action.EXPORT,
+                REGISTER_SETTINGS,
+                frozenset({"processor_register_json"}),
+                exact=True,
+            )
+        ],
     )
 
 

@@ -31,6 +31,8 @@ from comptoir.parties import services as parties
 from comptoir.parties.models import ContactPerson, Interaction, Party, PartyKind
 from comptoir.privacy.breaches import services as breaches
 from comptoir.privacy.breaches.models import Breach, BreachUpdate
+from comptoir.privacy.register import services as register
+from comptoir.privacy.register.models import Processor, Recipient
 from comptoir.sales import services as sales
 from comptoir.sales.models import DeliveryNote, Opportunity, Order, PipelineStage, Product, Quote
 from comptoir.tenancy.models import Membership
@@ -57,6 +59,8 @@ OBJECTS_OF_B = {
     "payment_id": lambda world: Payment.objects.of(world.org_b).get().pk,
     "bill_id": lambda world: SupplierBill.objects.of(world.org_b).get().pk,
     "breach_id": lambda world: Breach.objects.of(world.org_b).get().pk,
+    "recipient_id": lambda world: Recipient.objects.of(world.org_b).get().pk,
+    "processor_id": lambda world: Processor.objects.of(world.org_b).get().pk,
 }
 BODIES = {"patch": {"role": "sales"}, "put": {}, "post": {}}
 # Valid bodies where {} would be refused (422) before the object is looked up.
@@ -112,6 +116,12 @@ def owner_a_and_b_data(world):
     sales.opportunity_create(actor=actor, party=company, title=be.bs(), amount="1200.00")
     _documents_of_b(world, actor, company)
     _breach_of_b(world, actor)
+    register.recipient_create(
+        actor=actor, organisation=world.org_b, kind="external", name="Bedrijfsrevisor"
+    )
+    register.processor_create(
+        actor=actor, organisation=world.org_b, name="Hosting NV", service="Hosting", country="BE"
+    )
     owner_a = ApiClient(make_token(world.member("owner"), world.org_a))
     return owner_a
 
@@ -217,6 +227,8 @@ def parties_of_b(world) -> dict:
         SupplierBill,
         Breach,
         BreachUpdate,
+        Recipient,
+        Processor,
     )
     return {
         model.__name__: list(model.objects.of(world.org_b).order_by("pk").values_list())

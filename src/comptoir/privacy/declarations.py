@@ -27,7 +27,10 @@ is the person), a path of field names (``"user"``, ``"party__contact"``, or a
 plain id field such as ``"actor_user_id"``), or ``None`` when the row is not
 about one registered person (the personal fields it holds, such as an
 organisation's DPO contact, are then found by value). ``retention`` names the
-rule (``comptoir.privacy.retention``) that governs the row.
+rule (``comptoir.privacy.retention``) that governs the row. An optional
+``people`` (a translatable label) says whom the rows are about when the
+register cannot tell it from ``subject`` alone
+(``privacy.register.selectors.people_of``).
 
 The registry (``comptoir.privacy.registry``) reads these declarations at
 start-up and refuses inconsistent ones; everything else (the art. 30 register,

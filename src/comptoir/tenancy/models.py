@@ -42,6 +42,7 @@ class Organisation(models.Model):
         # The organisation is a business; its only person is the privacy
         # contact (the DPO), published for rights requests.
         subject = None
+        people = _("The organisation's privacy contact (DPO)")
         retention = retention.TENANT_AFTER_CONTRACT
         fields = {
             "privacy_contact_name": Personal(

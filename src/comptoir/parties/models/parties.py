@@ -159,6 +159,8 @@ class Party(EncryptedModel):
     class Privacy:
         # Rows of individuals are about their data subject; companies have none.
         subject = "data_subject"
+        # Whom the rows are about, for the register of processing.
+        people = _("Individual clients, prospects and suppliers")
         # The sweep (#5) applies CLIENT_* to clients: ``party_retention``.
         retention = retention.PROSPECT
         # Where the person's data came from (art. 14(2)(f)), told in the access export.
