@@ -214,9 +214,13 @@ _DOCUMENT = Personal(
 )
 
 
+# The documents are reached through their request, not listed among the
+# person's holdings: the access export gives the data, not the copy of the
+# identity card the person sent; the sweep deletes them at the end of their
+# retention whoever they were about.
 class IdentityDocument(IdentityDocumentBase):
     class Privacy:
-        subject = "request__subjects"
+        subject = None
         retention = retention.RIGHTS_REQUEST_IDENTITY_DOCUMENT
         retention_start = "received_at"
         fields = {"file": _DOCUMENT}
@@ -225,7 +229,7 @@ class IdentityDocument(IdentityDocumentBase):
 
 class ObjectionIdentityDocument(IdentityDocumentBase):
     class Privacy:
-        subject = "request__subjects"
+        subject = None
         retention = retention.OBJECTION_IDENTITY_DOCUMENT
         retention_start = "received_at"
         fields = {"file": _DOCUMENT}

@@ -227,13 +227,14 @@ def _desk(slug: str):
 
 
 def _too_many(request, organisation):
-    return render(
+    response = render(
         request,
         "privacy/requests/public_too_many.html",
         {"organisation": organisation},
         status=429,
-        headers={"Retry-After": "3600"},
     )
+    response["Retry-After"] = "3600"
+    return response
 
 
 @never_cache
