@@ -28,6 +28,8 @@ from comptoir.invoicing.services.payments import payment_record
 from comptoir.ops.demo import fake_be_enterprise_number
 from comptoir.parties import services as parties
 from comptoir.parties.models import ContactPerson, Interaction, Party, PartyKind
+from comptoir.privacy.requests.models import RightsRequest
+from comptoir.privacy.requests.services import request_record
 from comptoir.sales import services as sales
 from comptoir.sales.models import DeliveryNote, Opportunity, Order, PipelineStage, Product, Quote
 from comptoir.tenancy.models import Membership
@@ -53,6 +55,7 @@ OBJECTS_OF_B = {
     "issued_id": lambda world: Invoice.objects.of(world.org_b).filter(status="issued").get().pk,
     "payment_id": lambda world: Payment.objects.of(world.org_b).get().pk,
     "bill_id": lambda world: SupplierBill.objects.of(world.org_b).get().pk,
+    "rights_request_id": lambda world: RightsRequest.objects.of(world.org_b).get().pk,
 }
 BODIES = {"patch": {"role": "sales"}, "put": {}, "post": {}}
 # Valid bodies where {} would be refused (422) before the object is looked up.
@@ -71,6 +74,10 @@ ROUTE_BODIES = {
     ("post", "/api/invoices/{issued_id}/send"): {"contact_person_id": 1},
     ("post", "/api/payments/{payment_id}/allocations"): {"invoice_id": 1, "amount": "1"},
     ("post", "/api/orders/{order_id}/deliveries"): {"lines": []},
+    ("post", "/api/rights-requests/{rights_request_id}/extend"): {"months": 1, "reason": "x"},
+    ("post", "/api/rights-requests/{rights_request_id}/identity-ask"): {"note": "x"},
+    ("post", "/api/rights-requests/{rights_request_id}/answer"): {"answer": "x"},
+    ("post", "/api/rights-requests/{rights_request_id}/refuse"): {"reasons": "x"},
 }
 
 
@@ -107,6 +114,7 @@ def owner_a_and_b_data(world):
     )
     sales.opportunity_create(actor=actor, party=company, title=be.bs(), amount="1200.00")
     _documents_of_b(world, actor, company)
+    request_record(actor=actor, organisation=world.org_b, kind="access", email=be.email())
     owner_a = ApiClient(make_token(world.member("owner"), world.org_a))
     return owner_a
 
@@ -197,6 +205,7 @@ def parties_of_b(world) -> dict:
         Payment,
         PaymentAllocation,
         SupplierBill,
+        RightsRequest,
     )
     return {
         model.__name__: list(model.objects.of(world.org_b).order_by("pk").values_list())

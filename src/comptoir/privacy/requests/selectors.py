@@ -1,9 +1,11 @@
 """What reads rights requests: lists, one request, and the DPO's dashboard."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from comptoir.privacy.requests.deadlines import DUE_SOON_DAYS, days_left
 from comptoir.privacy.requests.models import (
@@ -37,6 +39,26 @@ def request_desk_find(*, slug: str) -> RequestDesk | None:
     if not slug or len(slug) > 32:
         return None
     return RequestDesk.across_organisations.select_related("organisation").filter(slug=slug).first()
+
+
+def token_hash(token: str) -> str:
+    """What is stored of a confirmation link's token: its SHA-256."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def request_for_token(*, organisation, token: str) -> RightsRequest | None:
+    """The unverified request this link confirms, if it is still valid."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        RightsRequest.objects.of(organisation)
+        .filter(
+            token_hash=token_hash(token),
+            state=RequestState.AWAITING_VERIFICATION,
+            token_expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
 
 
 def requests_due_soon(*, organisation, today: date) -> list[RightsRequest]:

@@ -6,7 +6,6 @@ Mails are queued through the outbox in the same transaction; every service
 that queues one enqueues its sending for after the commit.
 """
 
-import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -40,10 +39,6 @@ from comptoir.privacy.requests.models import (
 MAX_TEXT = 5000
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _locked(rights_request: RightsRequest) -> RightsRequest:
@@ -168,7 +163,7 @@ def request_file_public(
         message=_text("message", message),
         filed_at=now,
         state=RequestState.AWAITING_VERIFICATION,
-        token_hash=_hash(token),
+        token_hash=selectors.token_hash(token),
         token_expires_at=now + timedelta(days=notices.VERIFICATION_DAYS),
     )
     validate(rights_request)
@@ -183,27 +178,12 @@ def request_file_public(
     return rights_request
 
 
-def request_for_token(*, organisation, token: str) -> RightsRequest | None:
-    """The unverified request this link confirms, if it is still valid."""
-    if not token or len(token) > 100:
-        return None
-    return (
-        RightsRequest.objects.of(organisation)
-        .filter(
-            token_hash=_hash(token),
-            state=RequestState.AWAITING_VERIFICATION,
-            token_expires_at__gt=timezone.now(),
-        )
-        .first()
-    )
-
-
 @transaction.atomic
 def request_verify(*, actor: Actor, organisation, token: str) -> RightsRequest | None:
     """Confirm the address of a public request: it is received now, its
     deadline starts, and the person is matched. None for a link that is
     unknown, used or expired."""
-    found = request_for_token(organisation=organisation, token=token)
+    found = selectors.request_for_token(organisation=organisation, token=token)
     if found is None:
         return None
     rights_request = _locked(found)

@@ -295,7 +295,7 @@ def public_confirm(request, slug: str, token: str):
     organisation = desk.organisation
     context = {"organisation": organisation}
     if request.method == "GET":
-        valid = services.request_for_token(organisation=organisation, token=token) is not None
+        valid = selectors.request_for_token(organisation=organisation, token=token) is not None
         template = "public_confirm.html" if valid else "public_link_invalid.html"
         return render(
             request, f"privacy/requests/{template}", context, status=200 if valid else 404
