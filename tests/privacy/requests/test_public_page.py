@@ -109,7 +109,7 @@ def test_the_link_read_from_the_smtp_server_confirms_and_matches_the_person(
     assert "Your request is confirmed" in confirmed.content.decode()
     row = RightsRequest.objects.of(world.org_a).get()
     assert row.state == RequestState.OPEN and row.received_at and row.due_on
-    assert list(row.subjects.all()) == [person.data_subject]
+    assert list(row.subjects.all()) == [person.data_subject] and row.matched_at
     assert row.token_hash == ""
     # the link works once
     again = client.get(f"/{path}")

@@ -85,6 +85,7 @@ def _match(rights_request: RightsRequest, now: datetime) -> None:
     rights_request.subjects.set(found.subjects)
     rights_request.users.set(found.user_ids)
     rights_request.matched_at = now
+    rights_request.save(update_fields=["matched_at"])
 
 
 def _send(ids: list[int]) -> None:
