@@ -19,12 +19,20 @@ from comptoir.parties.models import PartyKind
 from comptoir.privacy.requests.models import RequestState, RightsRequest
 from comptoir.privacy.requests.services import request_desk_get
 from tests.conftest import enrol_totp
-from tests.smtp import smtp  # noqa: F401 (a fixture)
+from tests.smtp import SmtpServer, free_port, outbox_settings
 from tests.web.conftest import login, screenshot, unlabelled_fields
 
 pytestmark = pytest.mark.browser
 fake = Faker("fr_FR")
 LINK = re.compile(r"https?://\S+/privacy/requests/p/\S+/confirm/\S+/")
+
+
+@pytest.fixture
+def smtp(settings):
+    server = SmtpServer(free_port())
+    outbox_settings(settings, server.port)
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -120,7 +120,8 @@ def test_acting_without_a_match_or_without_an_engine_is_refused_with_its_reason(
     nobody = recorded(world)
     response = client.post(f"/privacy/requests/{nobody.pk}/fulfil/")
     assert response.status_code == 409
-    assert "No data about this person" in response.content.decode()
+    assert 'id="action-error"' in response.content.decode()
+    assert nobody.fulfilled_at is None
     address = fake.email()
     contact_person(world.org_a, address)
     erasure = recorded(world, kind="erasure", email=address)
