@@ -25,19 +25,7 @@ from comptoir.privacy import retention
 from comptoir.privacy.declarations import Category, OnErasure, Personal, Purpose
 from comptoir.privacy.fields import EncryptedEmailField, EncryptedTextField
 from comptoir.privacy.models import DataSubject, EncryptedModel
-from comptoir.privacy.retention import Duration, EndAction, RetentionRule, StartEvent
 from comptoir.tenancy.scope import TenantModel
-
-# Rights requests and their answers are the organisation's proof that it
-# handled them (GDPR art. 5(2), 12): kept five years from receipt, the civil
-# limitation period, then deleted with their identity documents.
-RIGHTS_REQUESTS = RetentionRule(
-    "rights_requests",
-    "rights requests and the answers given (proof of their handling)",
-    Duration.years(5),
-    StartEvent.REQUEST,
-    EndAction.DELETE,
-)
 
 
 class RequestKind(models.TextChoices):
@@ -118,7 +106,7 @@ class RightsRequest(EncryptedModel):
 
     class Privacy:
         subject = "subjects"
-        retention = RIGHTS_REQUESTS
+        retention = retention.RIGHTS_REQUESTS
         retention_start = "filed_at"
         fields = {
             "requester_email": _personal(
