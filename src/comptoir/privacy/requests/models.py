@@ -240,7 +240,7 @@ class RequestDesk(TenantModel):
         subject = None
         retention = None
         fields: dict = {}
-        not_personal = ["slug"]
+        not_personal = ["slug", "reminded_on"]
 
     def __str__(self) -> str:
         return f"request desk of org {self.organisation_id}"
