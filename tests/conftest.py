@@ -4,6 +4,7 @@ an owner of organisation B, and an outsider who belongs nowhere."""
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from comptoir.accounts.models import User
@@ -17,8 +18,21 @@ from tests.factories import (
     FrenchOrganisationFactory,
     UserFactory,
 )
+from tests.privacy.models import Person
 
 ROLES = [r.value for r in Role]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, plus the table of the test-only model that
+    tests/privacy registers with the privacy registry: code that walks the
+    registry (people matching of rights requests, access exports) reads it
+    from any test once tests/privacy is collected, not only from those."""
+    with django_db_blocker.unblock():
+        if Person._meta.db_table not in connection.introspection.table_names():
+            with connection.schema_editor() as editor:
+                editor.create_model(Person)
 
 
 @pytest.fixture(autouse=True)

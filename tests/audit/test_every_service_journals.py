@@ -96,6 +96,10 @@ NOT_JOURNALLED = {
         "creates the organisation's empty register settings on first change: no one's "
         "data; every change is journalled by register_settings_update"
     ),
+    "comptoir.privacy.requests.services.request_desk_get": (
+        "creates the organisation's request desk (its public page's random slug) on first "
+        "use: no one's data"
+    ),
     "comptoir.sales.services.settings.sales_settings_get": (
         "creates the organisation's default settings row on first use: no one's data; "
         "every change is journalled by sales_settings_update and sales_settings_logo_set"
@@ -1625,6 +1629,194 @@ def _processor_register_export(world, actor):
                 exact=True,
             )
         ],
+    )
+
+
+# Rights requests ---------------------------------------------------------------------
+RIGHTS_REQUEST = "privacy_requests.rightsrequest"
+MAIL = "mail.message"
+
+
+def _rights_request(world, actor, kind="access", email=None):
+    from comptoir.privacy.requests.services import request_record
+
+    return request_record(
+        actor=actor, organisation=world.org_a, kind=kind, email=email or fr.email()
+    )
+
+
+@exercises("comptoir.privacy.requests.services.request_record")
+def _request_record(world, actor):
+    from comptoir.privacy.requests.services import request_record
+
+    email = fr.email()
+    return Case(
+        lambda: request_record(
+            actor=actor, organisation=world.org_a, kind="erasure", email=email, message="Effacez."
+        ),
+        [Event(Action.CREATE, RIGHTS_REQUEST, frozenset({"requester_email", "message"}))],
+        [email, "Effacez."],
+    )
+
+
+@exercises("comptoir.privacy.requests.services.request_file_public")
+def _request_file_public(world, actor):
+    from comptoir.privacy.requests.services import request_file_public
+
+    email = fr.email()
+    return Case(
+        lambda: request_file_public(
+            actor=actor,
+            organisation=world.org_a,
+            kind="access",
+            email=email,
+            message="",
+            link=lambda token: f"https://example.test/{token}/",
+        ),
+        [
+            Event(Action.CREATE, RIGHTS_REQUEST, frozenset({"requester_email"})),
+            Event(Action.CREATE, MAIL),
+        ],
+        [email],
+    )
+
+
+@exercises("comptoir.privacy.requests.services.request_verify")
+def _request_verify(world, actor):
+    from comptoir.privacy.requests.services import request_file_public, request_verify
+
+    tokens = []
+    request_file_public(
+        actor=actor,
+        organisation=world.org_a,
+        kind="access",
+        email=fr.email(),
+        message="",
+        link=lambda token: tokens.append(token) or "https://example.test/",
+    )
+    return Case(
+        lambda: request_verify(actor=actor, organisation=world.org_a, token=tokens[0]),
+        [Event(Action.UPDATE, RIGHTS_REQUEST, frozenset({"state", "verified_at"}))],
+    )
+
+
+@exercises("comptoir.privacy.requests.services.request_identity_ask")
+def _request_identity_ask(world, actor):
+    from comptoir.privacy.requests.services import request_identity_ask
+
+    request = _rights_request(world, actor)
+    return Case(
+        lambda: request_identity_ask(actor=actor, rights_request=request, note="Une pièce."),
+        [Event(Action.UPDATE, RIGHTS_REQUEST, frozenset({"state"})), Event(Action.CREATE, MAIL)],
+    )
+
+
+@exercises("comptoir.privacy.requests.services.request_identity_received")
+def _request_identity_received(world, actor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from comptoir.privacy.requests.services import request_identity_ask, request_identity_received
+
+    request = _rights_request(world, actor, kind="objection")
+    request_identity_ask(actor=actor, rights_request=request, note="Une pièce.")
+    document = SimpleUploadedFile("id.pdf", b"%PDF-1.7 test", content_type="application/pdf")
+    return Case(
+        lambda: request_identity_received(actor=actor, rights_request=request, document=document),
+        [
+            Event(Action.CREATE, "privacy_requests.objectionidentitydocument", frozenset({"file"})),
+            Event(Action.UPDATE, RIGHTS_REQUEST, frozenset({"state", "due_on"})),
+        ],
+    )
+
+
+@exercises("comptoir.privacy.requests.services.request_extend")
+def _request_extend(world, actor):
+    from comptoir.privacy.requests.services import request_extend
+
+    request = _rights_request(world, actor)
+    return Case(
+        lambda: request_extend(actor=actor, rights_request=request, months=2, reason="Volume."),
+        [
+            Event(Action.UPDATE, RIGHTS_REQUEST, frozenset({"extension_months", "due_on"})),
+            Event(Action.CREATE, MAIL),
+        ],
+        ["Volume."],
+    )
+
+
+@exercises("comptoir.privacy.requests.services.request_fulfil")
+def _request_fulfil(world, actor):
+    from comptoir.privacy.requests.services import request_fulfil
+
+    person = _person(world, actor)
+    email = person.email
+    request = _rights_request(world, actor, email=email)
+    return Case(
+        lambda: request_fulfil(actor=actor, rights_request=request),
+        [
+            Event(Action.EXPORT, "privacy.datasubject"),
+            Event(Action.UPDATE, RIGHTS_REQUEST, frozenset({"fulfilled_at"})),
+        ],
+        [email],
+    )
+
+
+@exercises("comptoir.privacy.requests.services.request_answer")
+def _request_answer(world, actor):
+    from comptoir.privacy.requests.services import request_answer
+
+    request = _rights_request(world, actor)
+    return Case(
+        lambda: request_answer(actor=actor, rights_request=request, answer="Voici."),
+        [
+            Event(Action.UPDATE, RIGHTS_REQUEST, frozenset({"answer", "state"})),
+            Event(Action.CREATE, MAIL),
+        ],
+        ["Voici."],
+    )
+
+
+@exercises("comptoir.privacy.requests.services.request_refuse")
+def _request_refuse(world, actor):
+    from comptoir.privacy.requests.services import request_refuse
+
+    request = _rights_request(world, actor)
+    return Case(
+        lambda: request_refuse(actor=actor, rights_request=request, reasons="Excessive."),
+        [
+            Event(Action.UPDATE, RIGHTS_REQUEST, frozenset({"answer", "state"})),
+            Event(Action.CREATE, MAIL),
+        ],
+        ["Excessive."],
+    )
+
+
+@exercises("comptoir.privacy.requests.services.requests_unverified_purge")
+def _requests_unverified_purge(world, actor):
+    from comptoir.privacy.requests.services import request_file_public, requests_unverified_purge
+
+    request_file_public(
+        actor=actor,
+        organisation=world.org_a,
+        kind="access",
+        email=fr.email(),
+        message="",
+        link=lambda token: "https://example.test/",
+    )
+    return Case(
+        lambda: requests_unverified_purge(now=timezone.now() + timedelta(days=8)),
+        [Event(Action.DELETE, RIGHTS_REQUEST)],
+    )
+
+
+@exercises("comptoir.privacy.requests.services.deadline_reminder_send")
+def _deadline_reminder_send(world, actor):
+    from comptoir.privacy.requests.services import deadline_reminder_send
+
+    request = _rights_request(world, actor)
+    return Case(
+        lambda: deadline_reminder_send(organisation=world.org_a, today=request.due_on),
+        [Event(Action.CREATE, MAIL)],
     )
 
 

@@ -33,6 +33,8 @@ from comptoir.privacy.breaches import services as breaches
 from comptoir.privacy.breaches.models import Breach, BreachUpdate
 from comptoir.privacy.register import services as register
 from comptoir.privacy.register.models import Processor, Recipient
+from comptoir.privacy.requests.models import RightsRequest
+from comptoir.privacy.requests.services import request_record
 from comptoir.sales import services as sales
 from comptoir.sales.models import DeliveryNote, Opportunity, Order, PipelineStage, Product, Quote
 from comptoir.tenancy.models import Membership
@@ -61,6 +63,7 @@ OBJECTS_OF_B = {
     "breach_id": lambda world: Breach.objects.of(world.org_b).get().pk,
     "recipient_id": lambda world: Recipient.objects.of(world.org_b).get().pk,
     "processor_id": lambda world: Processor.objects.of(world.org_b).get().pk,
+    "rights_request_id": lambda world: RightsRequest.objects.of(world.org_b).get().pk,
 }
 BODIES = {"patch": {"role": "sales"}, "put": {}, "post": {}}
 # Valid bodies where {} would be refused (422) before the object is looked up.
@@ -79,6 +82,10 @@ ROUTE_BODIES = {
     ("post", "/api/invoices/{issued_id}/send"): {"contact_person_id": 1},
     ("post", "/api/payments/{payment_id}/allocations"): {"invoice_id": 1, "amount": "1"},
     ("post", "/api/orders/{order_id}/deliveries"): {"lines": []},
+    ("post", "/api/rights-requests/{rights_request_id}/extend"): {"months": 1, "reason": "x"},
+    ("post", "/api/rights-requests/{rights_request_id}/identity-ask"): {"note": "x"},
+    ("post", "/api/rights-requests/{rights_request_id}/answer"): {"answer": "x"},
+    ("post", "/api/rights-requests/{rights_request_id}/refuse"): {"reasons": "x"},
 }
 
 
@@ -122,6 +129,7 @@ def owner_a_and_b_data(world):
     register.processor_create(
         actor=actor, organisation=world.org_b, name="Hosting NV", service="Hosting", country="BE"
     )
+    request_record(actor=actor, organisation=world.org_b, kind="access", email=be.email())
     owner_a = ApiClient(make_token(world.member("owner"), world.org_a))
     return owner_a
 
@@ -229,6 +237,7 @@ def parties_of_b(world) -> dict:
         BreachUpdate,
         Recipient,
         Processor,
+        RightsRequest,
     )
     return {
         model.__name__: list(model.objects.of(world.org_b).order_by("pk").values_list())

@@ -44,3 +44,4 @@ api.add_router("/client-accounts", "comptoir.invoicing.api.payments.client_accou
 api.add_router("/supplier-bills", "comptoir.invoicing.api.bills.router")
 api.add_router("/breaches", "comptoir.privacy.breaches.api.router")
 api.add_router("/privacy/register", "comptoir.privacy.register.api.router")
+api.add_router("/rights-requests", "comptoir.privacy.requests.api.router")

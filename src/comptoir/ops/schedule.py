@@ -25,4 +25,7 @@ class Periodic:
 
 SCHEDULE: tuple[Periodic, ...] = (
     Periodic("mail-sweep", "*/5 * * * *", "comptoir.mail.tasks.mail_sweep"),
+    Periodic(
+        "rights-requests", "0 6 * * *", "comptoir.privacy.requests.tasks.rights_requests_daily"
+    ),
 )

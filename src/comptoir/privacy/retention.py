@@ -210,6 +210,16 @@ BREACH_REGISTER = RetentionRule(
     StartEvent.CLOSURE,
     EndAction.DELETE,
 )
+# Rights requests and the answers given are the organisation's proof that it
+# handled them (GDPR art. 5(2), 12): five years from the request (the civil
+# limitation period), then deleted. Their identity documents go sooner (above).
+RIGHTS_REQUESTS = RetentionRule(
+    "rights_requests",
+    "rights requests and the answers given (proof of their handling)",
+    Duration.years(5),
+    StartEvent.REQUEST,
+    EndAction.DELETE,
+)
 
 ALL_RULES: tuple[RetentionRule, ...] = tuple(
     value for value in list(globals().values()) if isinstance(value, RetentionRule)

@@ -1,0 +1,93 @@
+"""What acting on a request means, per type: one entry per type, each calling
+one entry point of the privacy engine.
+
+``DISPATCH[kind]`` is a ``Fulfilment``: the label of the DPO's button, the
+callable that does the work (``run(*, rights_request, subjects, actor)``
+returning an ``Outcome``), or, while the engine for that type is not
+available, ``run=None`` and the reason shown beside the disabled button.
+Wiring a type is replacing its entry with one calling its engine:
+
+* access       -> ``privacy.access.access_export`` (here)
+* portability  -> ``privacy.access.portability_export``
+* erasure      -> ``privacy.records.erasure``
+* restriction  -> ``privacy.restriction``
+* objection    -> ``privacy.suppression`` (and ``privacy.restriction`` as needed)
+* rectification: done by staff through the usual pages (each change is
+  journalled by the domain services); the request is then answered.
+
+``services.request_fulfil`` calls the entry inside its transaction, records
+that the request was acted upon and journals it; the person is told by the
+answer that closes the request.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.audit.services import Actor
+from comptoir.privacy.access import AccessExport, access_export
+from comptoir.privacy.models import DataSubject
+from comptoir.privacy.requests.models import RequestKind
+
+
+@dataclass(frozen=True)
+class Outcome:
+    summary: str  # what was done, for the request's record: no value about the person
+    download: AccessExport | None = None  # a file for the DPO to download, if any
+
+
+Runner = Callable[..., Outcome]
+
+
+@dataclass(frozen=True)
+class Fulfilment:
+    label: object  # the button's label
+    run: Runner | None
+    unavailable: object = ""  # why the button is disabled, when ``run`` is None
+
+    @property
+    def available(self) -> bool:
+        return self.run is not None
+
+
+def _access(*, rights_request, subjects: Sequence[DataSubject], actor: Actor) -> Outcome:
+    export = access_export(organisation=rights_request.organisation, subjects=subjects, actor=actor)
+    return Outcome(summary=f"access export: {export.rows} rows", download=export)
+
+
+DISPATCH: dict[str, Fulfilment] = {
+    RequestKind.ACCESS: Fulfilment(_("Prepare the export"), _access),
+    RequestKind.PORTABILITY: Fulfilment(
+        _("Prepare the portable export"),
+        None,
+        _("The portability export (privacy.access.portability_export) is not installed yet."),
+    ),
+    RequestKind.ERASURE: Fulfilment(
+        _("Erase the person's data"),
+        None,
+        _("The erasure engine (privacy.records.erasure) is not installed yet."),
+    ),
+    RequestKind.RESTRICTION: Fulfilment(
+        _("Restrict the processing"),
+        None,
+        _("The restriction engine (privacy.restriction) is not installed yet."),
+    ),
+    RequestKind.OBJECTION: Fulfilment(
+        _("Record the objection"),
+        None,
+        _("The suppression list (privacy.suppression) is not installed yet."),
+    ),
+    RequestKind.RECTIFICATION: Fulfilment(
+        _("Rectify"),
+        None,
+        _(
+            "Correct the data on the person's records through the usual pages (each "
+            "change is journalled), then answer the request."
+        ),
+    ),
+}
+
+
+def fulfilment_of(kind: str) -> Fulfilment:
+    return DISPATCH[kind]
