@@ -105,9 +105,10 @@ def test_an_access_request_from_the_public_page_to_the_export(
     with open(download.path(), "rb") as handle:
         archive = zipfile.ZipFile(io.BytesIO(handle.read()))
     parties_rows = json.loads(archive.read("data/parties.party.json"))
-    assert [(p["family_name"], p["email"]) for p in parties_rows] == [(family_name, address)]
+    # Columns are named in the DPO's language: look at the values.
+    assert [{family_name, address} <= set(p.values()) for p in parties_rows] == [True]
     interactions = json.loads(archive.read("data/parties.interaction.json"))
-    assert [i["note"] for i in interactions] == [note]
+    assert [note in i.values() for i in interactions] == [True]
 
     # Answered: the person is told by mail.
     page.goto(f"{site}/privacy/requests/{request.pk}/")

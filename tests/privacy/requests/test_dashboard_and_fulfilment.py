@@ -104,9 +104,9 @@ def test_access_export_is_downloaded_from_the_request_page(world, ui_as):
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     people = json.loads(archive.read("data/parties.contactperson.json"))
-    assert [p["email"] for p in people] == [address]
+    assert [p["Email"] for p in people] == [address]
     parties = json.loads(archive.read("data/parties.party.json"))
-    assert [p["email"] for p in parties] == [address]
+    assert [p["Email"] for p in parties] == [address]
     exported = set(
         AuditEvent.objects.filter(action=Action.EXPORT).values_list("object_id", flat=True)
     )
