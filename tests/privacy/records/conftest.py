@@ -1,0 +1,35 @@
+"""Clients, persons and invoices made through the services (the invoicing
+tests' own fixtures), for the erasure and retention tests."""
+
+from tests.invoicing.conftest import (  # noqa: F401 (fixtures)
+    _fresh_key_caches,
+    actor,
+    make_client,
+    make_draft,
+    make_person,
+)
+
+import pytest  # noqa: E402
+from faker import Faker  # noqa: E402
+
+from comptoir.parties import services as parties  # noqa: E402
+from comptoir.parties.models import PartyKind  # noqa: E402
+
+fr = Faker("fr_FR")
+
+
+@pytest.fixture
+def make_prospect(world, actor):
+    """``make_prospect(org, **fields)``: an individual prospect (never a client)."""
+
+    def build(organisation=None, **fields):
+        return parties.party_create(
+            actor=actor,
+            organisation=organisation or world.org_a,
+            kind=PartyKind.INDIVIDUAL,
+            given_names=fr.first_name(),
+            family_name=fr.last_name(),
+            **fields,
+        )
+
+    return build
