@@ -1,6 +1,11 @@
 """Clients, persons and invoices made through the services (the invoicing
 tests' own fixtures), for the erasure and retention tests."""
 
+import pytest
+from faker import Faker
+
+from comptoir.parties import services as parties
+from comptoir.parties.models import PartyKind
 from tests.invoicing.conftest import (  # noqa: F401 (fixtures)
     _fresh_key_caches,
     actor,
@@ -9,17 +14,11 @@ from tests.invoicing.conftest import (  # noqa: F401 (fixtures)
     make_person,
 )
 
-import pytest  # noqa: E402
-from faker import Faker  # noqa: E402
-
-from comptoir.parties import services as parties  # noqa: E402
-from comptoir.parties.models import PartyKind  # noqa: E402
-
 fr = Faker("fr_FR")
 
 
 @pytest.fixture
-def make_prospect(world, actor):
+def make_prospect(world, actor):  # noqa: F811
     """``make_prospect(org, **fields)``: an individual prospect (never a client)."""
 
     def build(organisation=None, **fields):
