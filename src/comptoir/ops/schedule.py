@@ -25,4 +25,5 @@ class Periodic:
 
 SCHEDULE: tuple[Periodic, ...] = (
     Periodic("mail-sweep", "*/5 * * * *", "comptoir.mail.tasks.mail_sweep"),
+    Periodic("retention-sweep", "30 2 * * *", "comptoir.privacy.records.tasks.retention_sweep"),
 )

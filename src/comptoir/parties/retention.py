@@ -41,7 +41,7 @@ def with_retention_start(parties: QuerySet[Party]) -> QuerySet[Party]:
     collection (first contact, else creation) and their latest inbound
     interaction, as a date (UTC)."""
     latest_inbound = (
-        Interaction.objects.filter(
+        Interaction.across_organisations.filter(  # held to the party's organisation here
             organisation_id=OuterRef("organisation_id"),
             party=OuterRef("pk"),
             direction=Direction.INBOUND,
@@ -81,7 +81,7 @@ def _persons(parties: QuerySet[Party]) -> list[int]:
         data_subject__shredded_at__isnull=True
     )
     ids = list(individuals.values_list("data_subject_id", flat=True))
-    contacts = ContactPerson.objects.filter(
+    contacts = ContactPerson.across_organisations.filter(  # the parties' own: one organisation
         party__in=parties.filter(kind=PartyKind.COMPANY).values("pk"),
         data_subject__isnull=False,
         data_subject__shredded_at__isnull=True,

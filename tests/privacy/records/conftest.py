@@ -2,6 +2,7 @@
 tests' own fixtures), for the erasure and retention tests."""
 
 import pytest
+from django.db import connection
 from faker import Faker
 
 from comptoir.parties import services as parties
@@ -13,6 +14,7 @@ from tests.invoicing.conftest import (  # noqa: F401 (fixtures)
     make_draft,
     make_person,
 )
+from tests.privacy.records.models import IdentityCopy
 
 fr = Faker("fr_FR")
 
@@ -32,3 +34,12 @@ def make_prospect(world, actor):  # noqa: F811
         )
 
     return build
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The privacy tests' database, plus the test-only model with a retention start."""
+    with django_db_blocker.unblock():
+        if IdentityCopy._meta.db_table not in connection.introspection.table_names():
+            with connection.schema_editor() as editor:
+                editor.create_model(IdentityCopy)

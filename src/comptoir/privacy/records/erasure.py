@@ -166,9 +166,14 @@ def _plan_of(declaration: ModelPrivacy) -> ModelPlan | None:
     )  # fmt: skip
 
 
-@cache
 def plans() -> tuple[ModelPlan, ...]:
-    found = [_plan_of(registry.for_model(model)) for model in registry.models()]
+    """Every model's plan (computed once for a given set of declared models)."""
+    return _plans(tuple(registry.models()))
+
+
+@cache
+def _plans(declared: tuple) -> tuple[ModelPlan, ...]:
+    found = [_plan_of(registry.for_model(model)) for model in declared]
     return tuple(plan for plan in found if plan is not None)
 
 

@@ -1,0 +1,36 @@
+"""A test-only model whose rows expire a fixed time after a stored moment
+(``Privacy.retention_start``), as suppression entries and identity documents
+will: the sweep must delete it generically. Registered like
+``tests.privacy.models.Person`` (app label ``privacy_tests``, table made by
+the conftest)."""
+
+from django.db import models
+
+from comptoir.privacy import retention
+from comptoir.privacy.declarations import Category, OnErasure, Personal, Purpose
+from comptoir.privacy.registry import registry
+
+
+class IdentityCopy(models.Model):
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    file_name = models.CharField(max_length=200)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        app_label = "privacy_tests"
+
+    class Privacy:
+        subject = None
+        retention = retention.RIGHTS_REQUEST_IDENTITY_DOCUMENT
+        retention_start = "received_at"
+        fields = {
+            "file_name": Personal(Category.IDENTITY, [Purpose.RIGHTS_REQUESTS], OnErasure.DELETE)
+        }
+
+    def __str__(self) -> str:
+        return f"identity copy #{self.pk}"
+
+
+registry.register(IdentityCopy)
