@@ -19,9 +19,9 @@ party opposed to further processing when it, or a contact person of it, is
 erased on request (DOMAIN.md §5: the company record is kept, marked).
 """
 
-from datetime import UTC, date
+from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import DateField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import DateField, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 
 from comptoir.audit.models import Action
@@ -62,6 +62,24 @@ def with_retention_start(parties: QuerySet[Party]) -> QuerySet[Party]:
     )
 
 
+def prospect_expired_q(*, before: date) -> Q:
+    """The prospects whose clock started on or before ``before`` (the rule of
+    ``with_retention_start`` as a condition the database checks on its
+    indexes: collected, first contacted and last heard from by then)."""
+    limit = datetime.combine(before + timedelta(days=1), time.min, tzinfo=UTC)
+    heard_since = Interaction.across_organisations.filter(  # held to the party's organisation
+        organisation_id=OuterRef("organisation_id"),
+        party=OuterRef("pk"),
+        direction=Direction.INBOUND,
+        occurred_at__gte=limit,
+    )
+    return (
+        Q(created_at__lt=limit)
+        & (Q(first_contact_on__isnull=True) | Q(first_contact_on__lte=before))
+        & ~Exists(heard_since)
+    )
+
+
 def is_client_q() -> Q:
     return Q(is_client=True) | Q(client_since__isnull=False)
 
@@ -95,8 +113,8 @@ def retention_candidates(*, organisation, rules: dict, today: date) -> list[swee
     parties = Party.objects.of(organisation)
     prospect = rules.get(retention.PROSPECT.code, retention.PROSPECT)
     client = rules.get(retention.CLIENT_PROSPECTION.code, retention.CLIENT_PROSPECTION)
-    expired_prospects = with_retention_start(parties.exclude(is_client_q())).filter(
-        prospect_start__lte=cutoff(prospect.duration, today)
+    expired_prospects = parties.exclude(is_client_q()).filter(
+        prospect_expired_q(before=cutoff(prospect.duration, today))
     )
     ended_clients = parties.filter(is_client_q()).filter(
         client_ended_on__lte=cutoff(client.duration, today)

@@ -45,10 +45,12 @@ from functools import cache
 from types import SimpleNamespace
 
 from django.db import connection, models, transaction
+from django.db.models import Expression, IntegerField
 from django.utils import timezone
 
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor, audit_record
+from comptoir.core.rawsql import insert_many
 from comptoir.privacy.declarations import OnErasure
 from comptoir.privacy.fields import EncryptedField
 from comptoir.privacy.models import DataSubject, EncryptedModel
@@ -58,7 +60,7 @@ from comptoir.privacy.registry import ModelPrivacy, registry, subject_lookup
 from comptoir.privacy.retention import RetentionRule
 
 BATCH = 1000
-CHUNK = 500  # ids per IN (...) list: SQLite's bound-parameter limit stays far
+CHUNK = 1000  # ids per IN (...) list
 
 
 @dataclass(frozen=True)
@@ -177,37 +179,80 @@ def _plans(declared: tuple) -> tuple[ModelPlan, ...]:
     return tuple(plan for plan in found if plan is not None)
 
 
+class Ids(Expression):
+    """A list of integer ids as the right-hand side of ``__in``, written into the
+    SQL as literals: Django would otherwise prepare each value in Python and
+    bind it (a thousand parameters per statement, a statement per relation).
+    ``int()`` of every id keeps it safe to inline."""
+
+    output_field = IntegerField()
+
+    def __init__(self, ids):
+        super().__init__()
+        self.ids = [int(pk) for pk in ids] or [0]  # ids start at 1: (0) matches nothing
+
+    def as_sql(self, compiler, connection):
+        return "(" + ",".join(map(str, self.ids)) + ")", []
+
+
 # Set-based deletion, following the relations the way the database would -------------
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-def _reverse_relations(model):
+@cache
+def _reverse_relations(model) -> tuple:
     """Every relation pointing at ``model``, hidden ones (``related_name="+"``) included."""
-    return [
+    return tuple(
         rel
         for rel in model._meta.get_fields(include_hidden=True)
         if rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)
-    ]
+    )
+
+
+BLOCKING = (models.PROTECT, models.RESTRICT)
+ACTING = (models.CASCADE, models.SET_NULL, *BLOCKING)
+
+
+@cache
+def _can_block(model, seen: frozenset = frozenset()) -> bool:
+    """Whether a PROTECT or RESTRICT relation can keep a row of ``model``,
+    directly or through a row that would cascade from it."""
+    for rel in _reverse_relations(model):
+        if rel.on_delete in BLOCKING:
+            return True
+        child = rel.related_model
+        cascades = rel.on_delete is models.CASCADE and child not in seen
+        if cascades and _can_block(child, seen | {model}):
+            return True
+    return False
+
+
+@cache
+def _is_leaf(model) -> bool:
+    """Nothing cascades from, is set NULL by, or protects a row of ``model``."""
+    return not any(rel.on_delete in ACTING for rel in _reverse_relations(model))
+
+
+def _pointing(rel, pks: list[int]):
+    return rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": Ids(pks)}).order_by()
 
 
 def protected(model, pks: list[int]) -> set[int]:
     """Those of ``pks`` that a PROTECT or RESTRICT relation keeps (directly, or
     through a row that would cascade from them)."""
     blocked: set[int] = set()
-    if not pks:
+    if not pks or not _can_block(model):
         return blocked
     for rel in _reverse_relations(model):
-        child, fk = rel.related_model, rel.field
-        on_delete = rel.on_delete
+        attname = rel.field.attname
         for chunk in _chunks(pks):
-            rows = child._base_manager.filter(**{f"{fk.name}__in": chunk})
-            if on_delete in (models.PROTECT, models.RESTRICT):
-                blocked.update(rows.values_list(fk.attname, flat=True))
-            elif on_delete is models.CASCADE:
-                pairs = list(rows.values_list("pk", fk.attname))
-                kept = protected(child, [pk for pk, _ in pairs])
+            if rel.on_delete in BLOCKING:
+                blocked.update(_pointing(rel, chunk).values_list(attname, flat=True))
+            elif rel.on_delete is models.CASCADE and _can_block(rel.related_model):
+                pairs = list(_pointing(rel, chunk).values_list("pk", attname))
+                kept = protected(rel.related_model, [pk for pk, _ in pairs])
                 blocked.update(parent for pk, parent in pairs if pk in kept)
     return blocked
 
@@ -218,16 +263,17 @@ def delete_rows(model, pks: list[int]) -> int:
     if not pks:
         return 0
     for rel in _reverse_relations(model):
-        child, fk = rel.related_model, rel.field
         for chunk in _chunks(pks):
-            rows = child._base_manager.filter(**{f"{fk.name}__in": chunk})
-            if rel.on_delete is models.CASCADE:
-                delete_rows(child, list(rows.values_list("pk", flat=True)))
+            rows = _pointing(rel, chunk)
+            if rel.on_delete is models.CASCADE and _is_leaf(rel.related_model):
+                rows._raw_delete(connection.alias)
+            elif rel.on_delete is models.CASCADE:
+                delete_rows(rel.related_model, list(rows.values_list("pk", flat=True)))
             elif rel.on_delete is models.SET_NULL:
-                rows.update(**{fk.attname: None})
+                rows.update(**{rel.field.attname: None})
     deleted = 0
     for chunk in _chunks(pks):
-        deleted += model._base_manager.filter(pk__in=chunk)._raw_delete(connection.alias)
+        deleted += model._base_manager.filter(pk__in=Ids(chunk))._raw_delete(connection.alias)
     return deleted
 
 
@@ -241,7 +287,7 @@ def _rewrite(plan: ModelPlan, pks: list[int]) -> int:
         values["data_subject_id"] = None
     for chunk in _chunks(pks):
         if values:
-            model._base_manager.filter(pk__in=chunk).update(**values)
+            model._base_manager.filter(pk__in=Ids(chunk)).update(**values)
         if plan.sealed:
             _reseal(plan, chunk)
     return len(pks)
@@ -253,7 +299,11 @@ def _reseal(plan: ModelPlan, pks: list[int]) -> None:
     model = plan.model
     meta = model._meta
     fields = [(meta.get_field(attname), value) for attname, value in plan.sealed.items()]
-    rows = model._base_manager.filter(pk__in=pks).values_list("pk", "row_uuid", "organisation_id")
+    rows = (
+        model._base_manager.filter(pk__in=Ids(pks))
+        .order_by()
+        .values_list("pk", "row_uuid", "organisation_id")
+    )
     params = []
     for pk, row_uuid, organisation_id in rows:
         stub = SimpleNamespace(
@@ -274,14 +324,30 @@ def _reseal(plan: ModelPlan, pks: list[int]) -> None:
 def reaching(plan: ModelPlan, organisation_id: int, subject_ids: list[int]):
     """The plan's rows about these persons (of the organisation: the persons are
     its own, and rows that carry an organisation are held to it too)."""
-    rows = plan.model._base_manager.filter(**{f"{plan.lookup}__in": subject_ids})
+    rows = plan.model._base_manager.filter(**{f"{plan.lookup}__in": Ids(subject_ids)})
     if any(f.name == "organisation" for f in plan.model._meta.concrete_fields):
         rows = rows.filter(organisation_id=organisation_id)
     return rows
 
 
 def _rows_of(plan: ModelPlan, organisation_id: int, subject_ids: list[int]) -> list[int]:
-    return list(reaching(plan, organisation_id, subject_ids).values_list("pk", flat=True))
+    rows = reaching(plan, organisation_id, subject_ids).order_by()
+    return list(rows.values_list("pk", flat=True))
+
+
+def _holding(organisation_id: int) -> list[ModelPlan]:
+    """The plans that may change something, for the models that hold rows of the
+    organisation at all (a table with none is not visited batch after batch)."""
+    found = []
+    for plan in plans():
+        if plan.kind in (HOLD, NOTHING):
+            continue
+        rows = plan.model._base_manager.all()
+        if any(f.name == "organisation" for f in plan.model._meta.concrete_fields):
+            rows = rows.filter(organisation_id=organisation_id)
+        if rows.exists():
+            found.append(plan)
+    return found
 
 
 # The engine ------------------------------------------------------------------------
@@ -302,11 +368,12 @@ def subjects_erase(
     organisation_id = getattr(organisation, "pk", organisation)
     ids = sorted(set(subject_ids))
     outcome = ErasureOutcome()
+    holding = _holding(organisation_id) if ids else []
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
         _erase_batch(
             organisation_id, batch, actor, ErasureReason(reason), reference,
-            delete_unreferenced, outcome,
+            delete_unreferenced, outcome, holding,
         )  # fmt: skip
         if progress is not None:
             progress(len(batch))
@@ -322,16 +389,19 @@ def _erase_batch(
     reference: str,
     delete_unreferenced: bool,
     outcome: ErasureOutcome,
+    holding: list[ModelPlan],
 ) -> None:
     subjects = list(
         DataSubject.objects.of(organisation_id)
         .select_for_update()
-        .filter(pk__in=batch)
+        .filter(pk__in=Ids(batch))
+        .order_by()
         .values_list("pk", "uuid", "shredded_at")
     )
     recorded = set(
         ErasureRecord.objects.of(organisation_id)
-        .filter(subject_uuid__in=[uuid for _, uuid, _ in subjects])
+        .filter(subject_uuid__in=[uuid for _pk, uuid, shredded in subjects if shredded])
+        .order_by()
         .values_list("subject_uuid", flat=True)
     )
     todo = [(pk, uuid) for pk, uuid, shredded in subjects if not (shredded and uuid in recorded)]
@@ -344,10 +414,15 @@ def _erase_batch(
         hook(ErasureBatch(organisation_id, tuple(ids), str(reason), actor, now))
     # Every row first, then the changes: a row detached from the person (its
     # data_subject set NULL) no longer leads to the rows reached through it.
+    # Rows reached through a path are found first: rewriting a row detaches it
+    # from the person (data_subject NULL), and what was reached through it with it.
+    # Rows the person's key reaches directly and that go whole (nothing depends
+    # on them) are deleted at the end by one statement, without fetching them.
+    direct = [p for p in holding if p.kind == DELETE and p.own_row and _is_leaf(p.model)]
     targets = [
         (plan, pks)
-        for plan in plans()
-        if plan.kind not in (HOLD, NOTHING)
+        for plan in holding
+        if plan not in direct
         for pks in [_rows_of(plan, organisation_id, ids)]
         if pks
     ]
@@ -361,18 +436,27 @@ def _erase_batch(
             pks = [pk for pk in pks if pk in blocked]
         if pks:
             outcome.anonymised[plan.label] += _rewrite(plan, pks)
-    DataSubject.objects.of(organisation_id).filter(pk__in=ids).update(
+    for plan in direct:
+        count = reaching(plan, organisation_id, ids).order_by()._raw_delete(connection.alias)
+        if count:
+            kinds.add(plan.model._meta.label_lower.replace(".", "_"))
+            outcome.deleted[plan.label] += count
+    DataSubject.objects.of(organisation_id).filter(pk__in=Ids(ids)).update(
         wrapped_key=None, shredded_at=now
     )
-    ErasureRecord.objects.of(organisation_id).bulk_create(
-        ErasureRecord(
-            organisation_id=organisation_id,
-            subject_uuid=uuid,
-            reason=reason,
-            reference=reference[:64],
-            erased_at=now,
-        )
-        for _, uuid in todo
+    insert_many(  # bulk_create without building a model instance per person
+        ErasureRecord,
+        [
+            {
+                "organisation_id": organisation_id,
+                "subject_uuid": uuid,
+                "reason": str(reason),
+                "reference": reference[:64],
+                "erased_at": now,
+            }
+            for _, uuid in todo
+        ],
+        key="subject_uuid",
     )
     audit_record(
         actor=actor,
