@@ -34,3 +34,44 @@ class IdentityCopy(models.Model):
 
 
 registry.register(IdentityCopy)
+
+
+class WrongStart(models.Model):
+    """``retention_start`` naming a text column: refused at start-up."""
+
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    label = models.CharField(max_length=20)
+
+    class Meta:
+        app_label = "privacy_tests"
+
+    class Privacy:
+        subject = None
+        retention = retention.RIGHTS_REQUEST_IDENTITY_DOCUMENT
+        retention_start = "label"
+        not_personal = ["label"]
+
+    def __str__(self) -> str:
+        return f"wrong start #{self.pk}"
+
+
+class StartWithoutDuration(models.Model):
+    """``retention_start`` under a rule with no fixed duration, and a missing field."""
+
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    ended_on = models.DateField()
+
+    class Meta:
+        app_label = "privacy_tests"
+
+    class Privacy:
+        subject = None
+        retention = retention.CLIENT_CONTRACT
+        retention_start = "ended_on"
+
+    def __str__(self) -> str:
+        return f"no duration #{self.pk}"

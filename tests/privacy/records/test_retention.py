@@ -21,8 +21,9 @@ from comptoir.privacy.records.models import ErasureRecord
 from comptoir.privacy.records.retention import effective_rule
 from comptoir.privacy.records.sweep import retention_apply, retention_plan
 from comptoir.privacy.records.tasks import retention_sweep
+from comptoir.privacy.registry import read_declaration
 from comptoir.privacy.retention import Duration
-from tests.privacy.records.models import IdentityCopy
+from tests.privacy.records.models import IdentityCopy, StartWithoutDuration, WrongStart
 
 NOW = datetime(2027, 6, 15, 9, 0, tzinfo=UTC)  # after the real today: rows made now are past
 
@@ -179,3 +180,12 @@ def test_the_command_plans_then_applies(world, old_prospect, capsys):
     assert "prospect" in planned and "3 years" in planned
     assert "erased 1 persons" in applied
     assert not _exists(prospect)
+
+
+def test_a_retention_start_must_be_a_date_under_a_rule_with_a_duration():
+    declaration, errors = read_declaration(IdentityCopy)
+    assert errors == [] and declaration.retention_start == "received_at"
+    _, errors = read_declaration(WrongStart)
+    assert any("is not a date or datetime column" in e for e in errors)
+    _, errors = read_declaration(StartWithoutDuration)
+    assert any("needs a retention rule with a fixed duration" in e for e in errors)
