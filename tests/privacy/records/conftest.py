@@ -7,6 +7,7 @@ from faker import Faker
 
 from comptoir.parties import services as parties
 from comptoir.parties.models import PartyKind
+from comptoir.privacy.registry import registry
 from tests.invoicing.conftest import (  # noqa: F401 (fixtures)
     _fresh_key_caches,
     actor,
@@ -43,3 +44,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
         if IdentityCopy._meta.db_table not in connection.introspection.table_names():
             with connection.schema_editor() as editor:
                 editor.create_model(IdentityCopy)
+
+
+@pytest.fixture
+def identity_copies():
+    """``IdentityCopy`` declared in the privacy registry for the test's length."""
+    registry.register(IdentityCopy)
+    yield IdentityCopy
+    registry._models.pop(IdentityCopy, None)

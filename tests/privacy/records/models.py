@@ -1,14 +1,14 @@
 """A test-only model whose rows expire a fixed time after a stored moment
 (``Privacy.retention_start``), as suppression entries and identity documents
-will: the sweep must delete it generically. Registered like
-``tests.privacy.models.Person`` (app label ``privacy_tests``, table made by
-the conftest)."""
+will: the sweep must delete it generically. App label
+``privacy_tests``, table made by the conftest; registered in the privacy
+registry only while a test asks for it (fixture ``identity_copies``), so the
+project's own registry stays as it is for the other tests."""
 
 from django.db import models
 
 from comptoir.privacy import retention
 from comptoir.privacy.declarations import Category, OnErasure, Personal, Purpose
-from comptoir.privacy.registry import registry
 
 
 class IdentityCopy(models.Model):
@@ -31,9 +31,6 @@ class IdentityCopy(models.Model):
 
     def __str__(self) -> str:
         return f"identity copy #{self.pk}"
-
-
-registry.register(IdentityCopy)
 
 
 class WrongStart(models.Model):

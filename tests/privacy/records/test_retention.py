@@ -137,7 +137,7 @@ def test_a_legal_hold_cannot_be_shortened(world, actor):
             )
 
 
-def test_rows_with_a_retention_start_are_deleted_generically(world):
+def test_rows_with_a_retention_start_are_deleted_generically(world, identity_copies):
     old = IdentityCopy.objects.create(
         organisation=world.org_a, file_name="id-1.pdf", received_at=years_ago(1.1)
     )
