@@ -391,6 +391,34 @@ def _subject_shred(world, actor):
     )
 
 
+@exercises("comptoir.privacy.records.services.retention_override_set")
+def _retention_override_set(world, actor):
+    from comptoir.privacy.records.services import retention_override_set
+
+    return Case(
+        lambda: retention_override_set(
+            actor=actor, organisation=world.org_a, rule_code="prospect", months=24
+        ),
+        [Event(Action.CREATE, "privacy_records.retentionoverride", frozenset({"months", "days"}))],
+    )
+
+
+@exercises("comptoir.privacy.records.services.retention_override_clear")
+def _retention_override_clear(world, actor):
+    from comptoir.privacy.records.services import (
+        retention_override_clear,
+        retention_override_set,
+    )
+
+    retention_override_set(actor=actor, organisation=world.org_a, rule_code="prospect", months=24)
+    return Case(
+        lambda: retention_override_clear(
+            actor=actor, organisation=world.org_a, rule_code="prospect"
+        ),
+        [Event(Action.DELETE, "privacy_records.retentionoverride", frozenset({"months", "days"}))],
+    )
+
+
 @exercises("comptoir.audit.services.audit_purge")
 def _audit_purge(world, actor):
     from comptoir.audit.services import audit_purge

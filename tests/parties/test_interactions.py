@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from comptoir.audit.models import AuditEvent
 from comptoir.parties import selectors, services
-from comptoir.parties.models import Direction, InteractionKind, PartyKind
+from comptoir.parties.models import Direction, InteractionKind, Party, PartyKind
 from comptoir.privacy import retention
 from tests.parties.conftest import counts
 
@@ -41,7 +41,10 @@ def test_the_latest_inbound_interaction_ignores_outbound_ones(world, actor, make
 
 def test_the_prospect_rule_counts_from_the_latest_inbound_contact(world, actor, make_company):
     party = make_company(first_contact_on=date(2026, 1, 5))
-    party.created_at = datetime(2026, 1, 5, tzinfo=UTC)
+    # Collected in January (stored: the rule reads the database, as the sweep does).
+    Party.objects.of(world.org_a).filter(pk=party.pk).update(
+        created_at=datetime(2026, 1, 5, tzinfo=UTC)
+    )
     record(actor, party, 9, Direction.INBOUND)
     record(actor, party, 20, Direction.OUTBOUND)
     rule = selectors.party_retention(organisation=world.org_a, party=party)

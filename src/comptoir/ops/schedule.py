@@ -28,4 +28,5 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic(
         "rights-requests", "0 6 * * *", "comptoir.privacy.requests.tasks.rights_requests_daily"
     ),
+    Periodic("retention-sweep", "30 2 * * *", "comptoir.privacy.records.tasks.retention_sweep"),
 )

@@ -29,6 +29,7 @@ from comptoir.parties.models import (
 )
 from comptoir.parties.models.parties import company_name_key
 from comptoir.parties.models.people import EMAIL_FIELDS, PHONE_FIELDS
+from comptoir.parties.retention import party_start as party_retention_start
 from comptoir.privacy import blind_index, crypto, normalise, retention
 from comptoir.tenancy.models import Membership, Organisation
 
@@ -346,17 +347,13 @@ def party_retention(*, organisation: Organisation, party: Party) -> Retention:
 
     A prospect that never was a client: from its collection or its latest
     inbound contact, whichever is later. A client: from the end of the
-    relationship, once it has ended.
+    relationship, once it has ended. The rule is ``parties.retention``'s, the
+    one the retention sweep applies to every party at once.
     """
-    if party.is_client or party.client_since:
-        return Retention(retention.CLIENT_PROSPECTION, party.client_ended_on)
-    latest = party_latest_inbound_at(organisation=organisation, party=party)
-    start = party.created_at.date()
-    if party.first_contact_on and party.first_contact_on > start:
-        start = party.first_contact_on
-    if latest is not None and latest.date() > start:
-        start = latest.date()
-    return Retention(retention.PROSPECT, start)
+    if party.organisation_id != organisation.pk:
+        raise Party.DoesNotExist
+    rule, start = party_retention_start(party=party)
+    return Retention(rule, start)
 
 
 @dataclass(frozen=True)

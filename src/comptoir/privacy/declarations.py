@@ -22,6 +22,11 @@ A model that holds data about people declares it in an inner ``Privacy`` class::
             }
             not_personal = ["created_at"]
 
+A model whose rows expire a fixed time after a stored moment adds
+``retention_start = "<its date or datetime field>"``: the retention sweep
+deletes its rows once ``retention.duration`` has run from that moment (the
+organisation's override of the rule, if any, counts).
+
 ``subject`` says how to reach the person a row is about: ``"self"`` (the row
 is the person), a path of field names (``"user"``, ``"party__contact"``, or a
 plain id field such as ``"actor_user_id"``), or ``None`` when the row is not

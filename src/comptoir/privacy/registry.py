@@ -78,6 +78,9 @@ class ModelPrivacy:
     fields: dict[str, Personal]
     not_personal: frozenset[str]
     blind_indexes: dict[str, str]  # index field -> encrypted field it indexes
+    # A date or datetime field: the row expires ``retention.duration`` after it,
+    # and the retention sweep deletes it (``privacy.records.sweep``).
+    retention_start: str | None = None
 
     def personal_fields(self) -> list[PersonalField]:
         return [
@@ -286,8 +289,33 @@ def read_declaration(model) -> tuple[ModelPrivacy | None, list[str]]:
         errors.append(f"{label}.Privacy.retention must be a RetentionRule or None")
     if fields and retention is None:
         errors.append(f"{label} holds personal fields, so it needs a retention rule")
-    declaration = ModelPrivacy(model, subject, retention, fields, not_personal, indexes)
+    retention_start = getattr(spec, "retention_start", None)
+    errors += _check_retention_start(model, retention_start, retention)
+    declaration = ModelPrivacy(
+        model, subject, retention, fields, not_personal, indexes, retention_start
+    )
     return declaration, errors
+
+
+def _check_retention_start(model, name, rule) -> list[str]:
+    """``retention_start`` names a date or datetime column, under a rule with a duration."""
+    label = model._meta.label
+    if name is None:
+        return []
+    if not isinstance(name, str):
+        return [f"{label}.Privacy.retention_start must be a field name"]
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return [f"{label}.Privacy.retention_start {name!r} is not a field of {label}"]
+    errors = []
+    if not isinstance(field, models.DateField) or not getattr(field, "concrete", False):
+        errors.append(f"{label}.Privacy.retention_start {name!r} is not a date or datetime column")
+    if rule is None or rule.duration is None:
+        errors.append(
+            f"{label}.Privacy.retention_start needs a retention rule with a fixed duration"
+        )
+    return errors
 
 
 def _check_field(model, name: str, personal: Personal) -> list[str]:

@@ -94,3 +94,32 @@ class Disclosure(EncryptedModel):
 
     def __str__(self) -> str:
         return f"disclosure #{self.pk}"
+
+
+class RetentionOverride(TenantModel):
+    """An organisation's own duration for one retention rule of DOMAIN.md §4
+    (``privacy.retention``): the register shows it, the sweep applies it
+    (``privacy.records.retention.effective_rule``). A rule under legal hold
+    may be lengthened, never shortened below its legal default."""
+
+    rule_code = models.CharField(max_length=64)
+    months = models.PositiveIntegerField(default=0)
+    days = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["organisation", "rule_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "rule_code"], name="one_override_per_rule"
+            )
+        ]
+
+    class Privacy:
+        subject = None
+        retention = None
+        fields: dict = {}
+        not_personal = ["rule_code"]
+
+    def __str__(self) -> str:
+        return f"retention override {self.rule_code}"

@@ -1,3 +1,9 @@
+from django.urls import path
+
+from comptoir.privacy.records import views
+
 app_name = "records"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("retention/", views.retention, name="retention"),
+]
