@@ -3,8 +3,6 @@ lands in the sheet of each of its purposes, under its category, with its
 model's retention rule; a field added to a model appears there; an
 organisation's own retention shows; its settings choose the sheets."""
 
-from dataclasses import replace
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,6 +11,7 @@ from faker import Faker
 from comptoir.audit.services import Actor
 from comptoir.privacy import retention
 from comptoir.privacy.declarations import Category, OnErasure, Personal, Purpose
+from comptoir.privacy.records.services import retention_override_set
 from comptoir.privacy.register import selectors, services
 from comptoir.privacy.registry import registry
 from tests.privacy.models import APP_LABEL
@@ -152,18 +151,18 @@ def test_a_field_added_to_a_model_appears_in_its_sheet_with_its_retention(world,
             assert label not in _labels(sheet, Category.ECONOMIC)
 
 
-def test_the_organisations_own_retention_changes_the_register(world, monkeypatch):
+def test_the_organisations_own_retention_changes_the_register(world):
     default = selectors.register_build(organisation=world.org_a)
     prospection = _sheet(default, Purpose.PROSPECTION_CONSENT)
     rule = next(r for r in prospection.retention if r.code == "prospect")
     assert (rule.duration, rule.overridden) == ("3 year(s)", False)
 
-    def own(organisation, rule):
-        if organisation == world.org_a and rule.code == "prospect":
-            return replace(rule, duration=retention.Duration.years(2))
-        return rule
-
-    monkeypatch.setattr(selectors, "effective_retention", own)
+    retention_override_set(
+        actor=Actor.user(world.member("owner").pk),
+        organisation=world.org_a,
+        rule_code="prospect",
+        months=24,
+    )
     changed = selectors.register_build(organisation=world.org_a)
     rule = next(
         r for r in _sheet(changed, Purpose.PROSPECTION_CONSENT).retention if r.code == "prospect"

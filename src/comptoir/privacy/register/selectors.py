@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.privacy.declarations import Category, LegalBasis, Purpose
 from comptoir.privacy.models import DataSubject
+from comptoir.privacy.records.retention import effective_rule
 from comptoir.privacy.register.countries import country_name, is_eea
 from comptoir.privacy.register.measures import BUILT_IN
 from comptoir.privacy.register.models import (
@@ -49,18 +50,6 @@ from comptoir.privacy.third_party import privacy_of
 from comptoir.tenancy.models import Organisation
 
 # The organisation's settings and lists ---------------------------------------------------
-
-
-def effective_retention(organisation: Organisation, rule: RetentionRule) -> RetentionRule:
-    """The retention rule ``organisation`` really applies in place of ``rule``.
-
-    The one place the register asks: today the defaults of
-    ``comptoir.privacy.retention`` (DOMAIN.md §4), returned as they are. When
-    per-organisation overrides exist (the retention engine's), this function
-    returns the organisation's own rule instead (same ``code``, its own
-    ``duration``, ``archive``...), and the register shows it beside the
-    default without any other change."""
-    return rule
 
 
 def register_settings_of(*, organisation: Organisation) -> RegisterSettings:
@@ -257,7 +246,7 @@ def end_label(end: EndAction) -> str:
 
 
 def retention_entry(organisation: Organisation, rule: RetentionRule) -> RetentionEntry:
-    own = effective_retention(organisation, rule)
+    own = effective_rule(organisation, rule)
     duration, archive = (
         duration_label(own.duration),
         (duration_label(own.archive) if own.archive else ""),

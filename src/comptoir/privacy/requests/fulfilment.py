@@ -23,11 +23,15 @@ answer that closes the request.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.audit.services import Actor
-from comptoir.privacy.access import AccessExport, access_export
+from comptoir.privacy.access import AccessExport, access_export, portability_export
 from comptoir.privacy.models import DataSubject
+from comptoir.privacy.records.erasure import ErasurePreview, erasure_preview, subjects_erase
+from comptoir.privacy.records.models import ErasureReason
 from comptoir.privacy.requests.models import RequestKind
 
 
@@ -56,18 +60,48 @@ def _access(*, rights_request, subjects: Sequence[DataSubject], actor: Actor) ->
     return Outcome(summary=f"access export: {export.rows} rows", download=export)
 
 
+def _portability(*, rights_request, subjects: Sequence[DataSubject], actor: Actor) -> Outcome:
+    export = portability_export(
+        organisation=rights_request.organisation, subjects=subjects, actor=actor
+    )
+    return Outcome(summary=f"portability export: {export.rows} rows", download=export)
+
+
+def kept_lines(preview: ErasurePreview) -> list[str]:
+    """What an erasure keeps, why and until when: a line per kind of data, for the
+    answer to the person (no value about them, only kinds, rules and dates)."""
+    return [
+        gettext("%(kind)s: kept until %(until)s (%(why)s).")
+        % {
+            "kind": line.name,
+            "why": line.why,
+            "until": date_format(line.until, "DATE_FORMAT") if line.until else gettext("its end"),
+        }
+        for line in preview.kept
+    ]
+
+
+def _erasure(*, rights_request, subjects: Sequence[DataSubject], actor: Actor) -> Outcome:
+    kept: list[str] = []
+    for subject in subjects:
+        kept += kept_lines(erasure_preview(subject=subject))
+    outcome = subjects_erase(
+        organisation=rights_request.organisation,
+        subject_ids=[subject.pk for subject in subjects],
+        actor=actor,
+        reason=ErasureReason.REQUEST,
+        reference=f"rights-request:{rights_request.pk}",
+    )
+    summary = f"erasure: {outcome.erased} person(s) erased, {outcome.already} already erased"
+    if kept:
+        summary += ". " + " ".join(dict.fromkeys(kept))
+    return Outcome(summary=summary)
+
+
 DISPATCH: dict[str, Fulfilment] = {
     RequestKind.ACCESS: Fulfilment(_("Prepare the export"), _access),
-    RequestKind.PORTABILITY: Fulfilment(
-        _("Prepare the portable export"),
-        None,
-        _("The portability export (privacy.access.portability_export) is not installed yet."),
-    ),
-    RequestKind.ERASURE: Fulfilment(
-        _("Erase the person's data"),
-        None,
-        _("The erasure engine (privacy.records.erasure) is not installed yet."),
-    ),
+    RequestKind.PORTABILITY: Fulfilment(_("Prepare the portable export"), _portability),
+    RequestKind.ERASURE: Fulfilment(_("Erase the person's data"), _erasure),
     RequestKind.RESTRICTION: Fulfilment(
         _("Restrict the processing"),
         None,
