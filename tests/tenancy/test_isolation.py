@@ -28,6 +28,8 @@ from comptoir.invoicing.services.payments import payment_record
 from comptoir.ops.demo import fake_be_enterprise_number
 from comptoir.parties import services as parties
 from comptoir.parties.models import ContactPerson, Interaction, Party, PartyKind
+from comptoir.privacy.suppression.models import SuppressionEntry
+from comptoir.privacy.suppression.services import suppression_add
 from comptoir.sales import services as sales
 from comptoir.sales.models import DeliveryNote, Opportunity, Order, PipelineStage, Product, Quote
 from comptoir.tenancy.models import Membership
@@ -53,6 +55,7 @@ OBJECTS_OF_B = {
     "issued_id": lambda world: Invoice.objects.of(world.org_b).filter(status="issued").get().pk,
     "payment_id": lambda world: Payment.objects.of(world.org_b).get().pk,
     "bill_id": lambda world: SupplierBill.objects.of(world.org_b).get().pk,
+    "entry_id": lambda world: SuppressionEntry.objects.of(world.org_b).get().pk,
 }
 BODIES = {"patch": {"role": "sales"}, "put": {}, "post": {}}
 # Valid bodies where {} would be refused (422) before the object is looked up.
@@ -107,6 +110,7 @@ def owner_a_and_b_data(world):
     )
     sales.opportunity_create(actor=actor, party=company, title=be.bs(), amount="1200.00")
     _documents_of_b(world, actor, company)
+    suppression_add(organisation=world.org_b, actor=actor, kind="email", value=be.email())
     owner_a = ApiClient(make_token(world.member("owner"), world.org_a))
     return owner_a
 
@@ -197,6 +201,7 @@ def parties_of_b(world) -> dict:
         Payment,
         PaymentAllocation,
         SupplierBill,
+        SuppressionEntry,
     )
     return {
         model.__name__: list(model.objects.of(world.org_b).order_by("pk").values_list())

@@ -65,3 +65,8 @@ class SuppressionEntry(TenantModel):
 
     def __str__(self) -> str:
         return f"suppression entry #{self.pk}"
+
+    @property
+    def kept_until(self):
+        """When the retention sweep deletes it (the default rule, DOMAIN.md §4)."""
+        return retention.SUPPRESSION_LIST.duration.after(self.created_at)

@@ -31,6 +31,7 @@ from comptoir.privacy.suppression.models import SuppressionEntry, SuppressionKin
 from comptoir.tenancy.models import Organisation
 
 REFERENCE_MAX = SuppressionEntry._meta.get_field("reference").max_length
+VALUE_MAX = 254  # the longest email address (phone numbers are shorter)
 
 # ``hook(subject=, actor=)``, run by ``subject_object`` inside its transaction:
 # filled by the apps in their ``AppConfig.ready`` (parties: mark the party
