@@ -39,6 +39,7 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
+from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -310,10 +311,10 @@ def subject_restriction_lift(
         subject.restricted_at = None
         return subject
     told_by = told_by.strip()
-    if len(told_by) > TOLD_BY_MAX:
-        raise ValidationError(
-            {"told_by": _("At most %(max)s characters.") % {"max": TOLD_BY_MAX}}, code="max_length"
-        )
+    try:
+        MaxLengthValidator(TOLD_BY_MAX)(told_by)
+    except ValidationError as exc:
+        raise ValidationError({"told_by": exc.error_list}) from None
     organisation = locked.organisation
     emails = subject_addresses(locked, "email")
     if emails:

@@ -16,6 +16,7 @@ from comptoir.parties.models import ContactPerson, Party
 from comptoir.privacy import blind_index, restriction, retention
 from comptoir.privacy.declarations import Purpose
 from comptoir.privacy.registry import registry
+from comptoir.privacy.suppression import rules
 from comptoir.privacy.suppression import services as suppression
 from comptoir.privacy.suppression.models import SuppressionEntry
 from tests.raw_storage import raw_database
@@ -70,7 +71,7 @@ def test_the_same_address_in_two_organisations_has_unrelated_hashes(world, dpo):
     email = fr.email()
     a, b = _add(world, dpo, "email", email), _add(world, dpo, "email", email, world.org_b)
     assert bytes(a.digest) != bytes(b.digest)
-    assert suppression.suppression_check(organisation=world.org_b, emails=[email])
+    assert rules.suppression_check(organisation=world.org_b, emails=[email])
 
 
 def test_bad_values_are_refused_on_their_field(world, dpo):
@@ -130,7 +131,9 @@ def test_the_api_answers_422_with_the_reason(world, dpo, api_as, make_company):
     )
     assert response.status_code == 422
     [error] = response.json()["errors"]
-    assert error["field"] == "email" and "objected" in error["message"]
+    entry = SuppressionEntry.objects.of(world.org_a).get()
+    with translation.override("fr"):  # the API answers in the site's language
+        assert error == {"field": "email", "message": rules.reason("email", entry.created_at)}
     assert email not in response.content.decode()
 
 
@@ -180,14 +183,14 @@ def test_objection_suppresses_every_address_marks_the_party_and_is_journalled(
     assert {e.reference for e in entries} == {"r-12"}
     company.refresh_from_db()
     assert company.processing_opposed_at is not None
-    assert suppression.suppression_check(organisation=world.org_a, emails=[other], phones=[mobile])
+    assert rules.suppression_check(organisation=world.org_a, emails=[other], phones=[mobile])
     with pytest.raises(ValidationError):
         make_individual(email=email)
     event = AuditEvent.objects.filter(object_type="privacy.datasubject").latest("seq")
     assert event.fields == ["objection", "reference:r-12"]
     opposed = AuditEvent.objects.filter(object_type="parties.party", object_id=str(company.pk))
     assert opposed.latest("seq").fields == ["processing_opposed_at"]
-    assert suppression.suppression_veto(person.data_subject, Purpose.PROSPECTION_CONSENT)
+    assert rules.suppression_veto(person.data_subject, Purpose.PROSPECTION_CONSENT)
 
 
 def test_an_individual_objecting_is_marked_opposed_and_the_hooks_run(

@@ -79,7 +79,7 @@ from comptoir.parties.models import ContactPerson, Party, PartyKind
 from comptoir.parties.models.parties import company_name_key
 from comptoir.parties.models.people import EMAIL_FIELDS, PHONE_FIELDS
 from comptoir.privacy import bulk, keys, restriction
-from comptoir.privacy.suppression import services as suppression
+from comptoir.privacy.suppression import rules as suppression
 from comptoir.tenancy.models import Organisation
 
 logger = logging.getLogger(__name__)

@@ -33,7 +33,7 @@ from comptoir.parties import rules, selectors
 from comptoir.parties.models import ContactPerson, Party, PartyKind
 from comptoir.parties.models.people import EMAIL_FIELDS, PHONE_FIELDS
 from comptoir.privacy.keys import subject_create
-from comptoir.privacy.suppression.services import instance_suppression_errors
+from comptoir.privacy.suppression.rules import instance_suppression_errors
 from comptoir.tenancy.models import Organisation
 
 # What a creation or an update may set: the models' editable fields (``kind`` is

@@ -9,7 +9,7 @@ from comptoir.privacy.suppression.services import REFERENCE_MAX, VALUE_MAX
 
 
 class SuppressionAddForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What"), choices=SuppressionKind.choices)
+    kind = forms.ChoiceField(label=_("Kind of value"), choices=SuppressionKind.choices)
     value = forms.CharField(
         label=_("Email address or phone number"),
         max_length=VALUE_MAX,

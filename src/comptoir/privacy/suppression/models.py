@@ -26,7 +26,7 @@ from comptoir.tenancy.scope import TenantModel
 
 class SuppressionKind(models.TextChoices):
     EMAIL = "email", _("Email address")
-    PHONE = "phone", _("Phone number")
+    PHONE = "phone", _("Phone")
 
 
 class SuppressionEntry(TenantModel):

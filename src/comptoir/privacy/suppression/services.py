@@ -1,11 +1,8 @@
-"""The suppression list and objection (GDPR art. 21), checked on every create and import.
+"""The suppression list and objection (GDPR art. 21): what changes them.
 
 * ``suppression_add`` puts an email address or phone number on the list (its
-  keyed hash: ``models``); adding it again restarts its three years.
-* ``suppression_check`` (values as given) and ``suppressed`` (a batch of
-  digests, for the importer's fast path) say which are on it, and
-  ``suppression_errors`` turns that into the field errors a service raises:
-  the one rule the parties services and the importer apply.
+  keyed hash: ``models``); adding it again restarts its three years. What is
+  checked against it, on every creation and import, is ``rules``.
 * ``subject_object``: the person objects; every email and phone their rows
   hold goes on the list, the ``objection_hooks`` run (the parties app marks
   the person's party opposed, the consent ledger withdraws their consent to
@@ -13,12 +10,12 @@
   absolute (DOMAIN.md §5): nothing is asked, nothing can refuse it.
 """
 
-from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.audit.models import Action
@@ -26,8 +23,9 @@ from comptoir.audit.services import Actor, audit_record
 from comptoir.audit.writes import audit
 from comptoir.privacy import blind_index, normalise
 from comptoir.privacy.models import DataSubject
-from comptoir.privacy.restriction import ADDRESS_FIELDS, at_the_persons_request, subject_addresses
+from comptoir.privacy.restriction import at_the_persons_request, subject_addresses
 from comptoir.privacy.suppression.models import SuppressionEntry, SuppressionKind
+from comptoir.privacy.suppression.rules import digest_of
 from comptoir.tenancy.models import Organisation
 
 REFERENCE_MAX = SuppressionEntry._meta.get_field("reference").max_length
@@ -39,102 +37,6 @@ VALUE_MAX = 254  # the longest email address (phone numbers are shorter)
 # undoes the whole objection.
 ObjectionHook = Callable[..., None]
 objection_hooks: list[ObjectionHook] = []
-
-
-def _region(organisation: Organisation) -> str:
-    return getattr(organisation, "country", "") or "FR"
-
-
-def digest_of(*, organisation: Organisation, kind: str, value: str) -> bytes:
-    """The keyed hash of ``value`` (``normalise.NormalisationError`` if it is not one)."""
-    return blind_index.compute(
-        organisation_id=organisation.pk, kind=kind, value=value, region=_region(organisation)
-    )
-
-
-def reason(kind: str, objected_at: datetime) -> str:
-    """Why a value is refused: the date of the objection, never the value."""
-    when = formats.date_format(timezone.localtime(objected_at).date(), "DATE_FORMAT")
-    if kind == SuppressionKind.PHONE:
-        return _(
-            "This phone number objected to any processing on %(date)s; it cannot be added again."
-        ) % {"date": when}
-    return _("This address objected to any processing on %(date)s; it cannot be added again.") % {
-        "date": when
-    }
-
-
-# Reading the list -----------------------------------------------------------------
-def suppressed(*, organisation: Organisation, kind: str, digests: Iterable[bytes]) -> dict:
-    """Those of ``digests`` (blind indexes of ``kind``) on the list, each with the
-    date of its objection: one query for a whole batch (the importer's)."""
-    wanted = {bytes(d) for d in digests if d}
-    if not wanted:
-        return {}
-    rows = (
-        SuppressionEntry.objects.of(organisation)
-        .filter(kind=kind, digest__in=list(wanted))
-        .values_list("digest", "created_at")
-    )
-    return {bytes(digest): created_at for digest, created_at in rows}
-
-
-def _digests(organisation, kind: str, values: Iterable[str]) -> list[bytes]:
-    found = []
-    for value in values:
-        if not value:
-            continue
-        try:
-            found.append(digest_of(organisation=organisation, kind=kind, value=value))
-        except normalise.NormalisationError:
-            continue  # never stored, so never suppressed
-    return found
-
-
-def suppression_check(
-    *, organisation: Organisation, emails: Iterable[str] = (), phones: Iterable[str] = ()
-) -> list[str]:
-    """The reasons why these values may not be added (empty: none is on the list)."""
-    reasons = []
-    for kind, values in ((SuppressionKind.EMAIL, emails), (SuppressionKind.PHONE, phones)):
-        found = suppressed(
-            organisation=organisation, kind=kind, digests=_digests(organisation, kind, values)
-        )
-        reasons += [reason(kind, when) for when in sorted(found.values())]
-    return reasons
-
-
-def suppression_errors(
-    *, organisation: Organisation, values: Mapping[str, tuple[str, str]]
-) -> dict[str, ValidationError]:
-    """Field errors for the values on the list: ``values`` maps a field name to
-    (kind, value). The rule a service applies to what it is about to store."""
-    errors: dict[str, ValidationError] = {}
-    by_kind: dict[str, dict[str, bytes]] = {}
-    for name, (kind, value) in values.items():
-        digests = _digests(organisation, kind, [value])
-        if digests:
-            by_kind.setdefault(kind, {})[name] = digests[0]
-    for kind, digests in by_kind.items():
-        found = suppressed(organisation=organisation, kind=kind, digests=digests.values())
-        for name, digest in digests.items():
-            if digest in found:
-                errors[name] = ValidationError(reason(kind, found[digest]), code="suppressed")
-    return errors
-
-
-def instance_suppression_errors(instance, names: Iterable[str]) -> dict[str, ValidationError]:
-    """``suppression_errors`` for the email and phone fields of ``instance`` among
-    ``names`` (the fields a creation sets or an update changes), whatever the model."""
-    values = {}
-    for name in names:
-        field = instance._meta.get_field(name)
-        for kind, field_class in ADDRESS_FIELDS.items():
-            if isinstance(field, field_class) and getattr(instance, name):
-                values[name] = (kind, getattr(instance, name))
-    if not values:
-        return {}
-    return suppression_errors(organisation=instance.organisation, values=values)
 
 
 # Writing it -------------------------------------------------------------------------
@@ -172,11 +74,10 @@ def _filled(entry: SuppressionEntry) -> list[str]:
 
 def _checked_reference(reference: str) -> str:
     reference = reference.strip()
-    if len(reference) > REFERENCE_MAX:
-        raise ValidationError(
-            {"reference": _("At most %(max)s characters.") % {"max": REFERENCE_MAX}},
-            code="max_length",
-        )
+    try:
+        MaxLengthValidator(REFERENCE_MAX)(reference)
+    except ValidationError as exc:
+        raise ValidationError({"reference": exc.error_list}) from None
     return reference
 
 
@@ -244,30 +145,4 @@ def subject_object(
     return entries
 
 
-def suppression_veto(subject: DataSubject, purpose) -> str | None:
-    """A veto for ``may_prospect``: the reason when one of the person's emails or
-    phones is on the suppression list, whatever the purpose, or None."""
-    organisation = subject.organisation
-    for kind in SuppressionKind.values:
-        digests = [
-            blind_index.of_normal(organisation_id=organisation.pk, kind=kind, normal=normal)
-            for normal in subject_addresses(subject, kind)
-        ]
-        found = suppressed(organisation=organisation, kind=kind, digests=digests)
-        if found:
-            return reason(kind, min(found.values()))
-    return None
-
-
-__all__ = [
-    "digest_of",
-    "instance_suppression_errors",
-    "objection_hooks",
-    "reason",
-    "subject_object",
-    "suppressed",
-    "suppression_add",
-    "suppression_check",
-    "suppression_errors",
-    "suppression_veto",
-]
+__all__ = ["objection_hooks", "subject_object", "suppression_add"]
