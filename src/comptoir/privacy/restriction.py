@@ -175,6 +175,8 @@ def _address_columns(kind: str) -> Iterator[tuple[type, str, list[str]]]:
     """(model, lookup to its person, its declared personal fields of ``kind``)."""
     field_class = ADDRESS_FIELDS[kind]
     for model in registry.models():
+        if model._meta.app_config is None:
+            continue  # registered by hand outside the installed apps (a test's model)
         declaration = registry.for_model(model)
         lookup = subject_lookup(declaration)
         if lookup is None:
