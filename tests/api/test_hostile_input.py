@@ -194,6 +194,7 @@ def path_ids(api, world) -> dict:
         ),
         "token_id": api.get("/api/tokens").json()["items"][0]["id"],
         "event_id": api.get("/api/audit/events").json()["items"][0]["id"],
+        "entry_id": created("/api/suppression", {"kind": "email", "value": "objected@example.net"}),
     }
     members = api.get("/api/members").json()["items"]
     sales = world.member("sales").pk
@@ -252,6 +253,7 @@ def valid_bodies(ids: dict) -> dict:
             "pattern": "D-{year}-{number:05}",
         },
         ("POST", "/api/payments"): {"party_id": ids["party_id"], "amount": "10", "method": "cash"},
+        ("POST", "/api/suppression"): {"kind": "phone", "value": "+33 6 12 34 56 78"},
         ("POST", "/api/payments/{payment_id}/allocations"): {
             "invoice_id": ids["issued_invoice_id"],
             "amount": "1",

@@ -93,6 +93,9 @@ def ids(api, party) -> dict:
         "event_id": api.get("/api/audit/events").json()["items"][0]["id"],
         **sales,
         "bill_id": _bill_id(api, party),
+        "entry_id": api.post(
+            "/api/suppression", json={"kind": "email", "value": "objected@example.net"}
+        ).json()["id"],
     } | invoice_ids(api, party["id"], sales["order_id"])
 
 

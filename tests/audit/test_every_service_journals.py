@@ -419,6 +419,44 @@ def _retention_override_clear(world, actor):
     )
 
 
+@exercises("comptoir.privacy.suppression.services.suppression_add")
+def _suppression_add(world, actor):
+    from comptoir.privacy.suppression.services import suppression_add
+
+    email = f"{fr.user_name()}.{fr.random_int()}@example.test"
+    return Case(
+        lambda: suppression_add(organisation=world.org_a, actor=actor, kind="email", value=email),
+        [
+            Event(
+                Action.CREATE,
+                "privacy_suppression.suppressionentry",
+                frozenset({"kind", "digest", "created_at"}),
+                exact=True,
+            )
+        ],
+        [email],
+    )
+
+
+@exercises(
+    "comptoir.privacy.suppression.services.subject_object",
+    "comptoir.parties.services.opposition.party_opposition_mark",
+)
+def _subject_object(world, actor):
+    from comptoir.privacy.suppression.services import subject_object
+
+    person = _person(world, actor)
+    return Case(
+        lambda: subject_object(subject=person.data_subject, actor=actor),
+        [
+            Event(Action.CREATE, "privacy_suppression.suppressionentry", frozenset({"digest"})),
+            Event(Action.UPDATE, PARTY, frozenset({"processing_opposed_at"}), exact=True),
+            Event(Action.UPDATE, "privacy.datasubject", frozenset({"objection"}), exact=True),
+        ],
+        [person.email],
+    )
+
+
 @exercises("comptoir.audit.services.audit_purge")
 def _audit_purge(world, actor):
     from comptoir.audit.services import audit_purge

@@ -35,6 +35,8 @@ from comptoir.privacy.register import services as register
 from comptoir.privacy.register.models import Processor, Recipient
 from comptoir.privacy.requests.models import RightsRequest
 from comptoir.privacy.requests.services import request_record
+from comptoir.privacy.suppression.models import SuppressionEntry
+from comptoir.privacy.suppression.services import suppression_add
 from comptoir.sales import services as sales
 from comptoir.sales.models import DeliveryNote, Opportunity, Order, PipelineStage, Product, Quote
 from comptoir.tenancy.models import Membership
@@ -64,6 +66,7 @@ OBJECTS_OF_B = {
     "recipient_id": lambda world: Recipient.objects.of(world.org_b).get().pk,
     "processor_id": lambda world: Processor.objects.of(world.org_b).get().pk,
     "rights_request_id": lambda world: RightsRequest.objects.of(world.org_b).get().pk,
+    "entry_id": lambda world: SuppressionEntry.objects.of(world.org_b).get().pk,
 }
 BODIES = {"patch": {"role": "sales"}, "put": {}, "post": {}}
 # Valid bodies where {} would be refused (422) before the object is looked up.
@@ -130,6 +133,7 @@ def owner_a_and_b_data(world):
         actor=actor, organisation=world.org_b, name="Hosting NV", service="Hosting", country="BE"
     )
     request_record(actor=actor, organisation=world.org_b, kind="access", email=be.email())
+    suppression_add(organisation=world.org_b, actor=actor, kind="email", value=be.email())
     owner_a = ApiClient(make_token(world.member("owner"), world.org_a))
     return owner_a
 
@@ -238,6 +242,7 @@ def parties_of_b(world) -> dict:
         Recipient,
         Processor,
         RightsRequest,
+        SuppressionEntry,
     )
     return {
         model.__name__: list(model.objects.of(world.org_b).order_by("pk").values_list())

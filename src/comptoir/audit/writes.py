@@ -1,6 +1,11 @@
 """How a service writes a tenant row and journals it, the one way every app does:
 validation with errors keyed by field, locked updates of what changed, one audit
-record per change (field names, never values)."""
+record per change (field names, never values).
+
+Each write path also asks whether the row is about a person whose data is
+restricted (GDPR art. 18, ``privacy.restriction.refuse_if_restricted``):
+``validate`` before a creation or an update, ``update_locked`` on the stored
+row before it changes, ``audit`` before a deletion is journalled."""
 
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -11,6 +16,7 @@ from django.db import models
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor, audit_record
 from comptoir.core.changes import changed, snapshot
+from comptoir.privacy.restriction import refuse_if_restricted
 
 
 def check_names(given: Iterable[str], allowed: frozenset[str], what: str) -> None:
@@ -30,8 +36,10 @@ def validate(
 
     Database constraints are left to the caller when it gives ``more``: Django
     reports a constraint over several fields under ``__all__``, where a form
-    cannot show it beside its field.
+    cannot show it beside its field. A row about a restricted person is refused
+    first, alone (``privacy.restriction``).
     """
+    refuse_if_restricted(instance)
     try:
         instance.full_clean(exclude=list(exclude), validate_constraints=more is None)
         raise_if(more or {})
@@ -46,7 +54,10 @@ def raise_if(errors: dict[str, ValidationError]) -> None:
 
 
 def audit(*, actor: Actor, action: str, instance: models.Model, fields: Iterable[str]) -> None:
-    """One audit record for a change of ``instance``: the field names, never the values."""
+    """One audit record for a change of ``instance``: the field names, never the values.
+    A deletion of a row about a restricted person is refused (and rolled back)."""
+    if action == Action.DELETE:
+        refuse_if_restricted(instance)
     audit_record(
         actor=actor,
         action=action,
@@ -83,6 +94,7 @@ def update_locked(
     check_names(changes, fields, f"{instance._meta.model_name} update")
     model = type(instance)
     locked = model.objects.of(instance.organisation_id).select_for_update().get(pk=instance.pk)
+    refuse_if_restricted(locked)  # the stored row's person; ``validate`` checks the new one
     before = snapshot(locked, fields)
     for name, value in changes.items():
         setattr(locked, name, value)

@@ -53,6 +53,13 @@ def _party_or_404(request, party_id: int) -> Party:
         raise Http404 from exc
 
 
+def _frozen(row):
+    """The row's person when their data is restricted (GDPR art. 18): the page says
+    so and disables its save button (the service refuses the change anyway)."""
+    subject = row.data_subject if row.data_subject_id is not None else None
+    return subject if subject is not None and subject.restricted_at is not None else None
+
+
 # Lists and search ------------------------------------------------------------
 @permission_required(Permission.CONTACTS_VIEW)
 def party_list(request):
@@ -153,6 +160,7 @@ def party_detail(request, party_id: int):
             "timeline": detail.timeline,
             "opportunities": opportunities,
             "can_manage": _can(request, Permission.CONTACTS_MANAGE),
+            "can_manage_privacy": _can(request, Permission.PRIVACY_MANAGE),
             "can_see_sales": can_see_sales,
             "can_manage_sales": _can(request, Permission.SALES_MANAGE),
             "can_see_bank": access.sees_bank_details(role),
@@ -210,9 +218,8 @@ def party_edit(request, party_id: int):
         form = form_class(initial=initial, organisation=request.organisation, role=role)
         record_read(request, object_type=PARTY, object_id=party.pk)
     title = _("Edit %(name)s") % {"name": party.display_name}
-    return render(
-        request, "parties/party_form.html", {"form": form, "title": title, "party": party}
-    )
+    context = {"form": form, "title": title, "party": party, "frozen_subject": _frozen(party)}
+    return render(request, "parties/party_form.html", context)
 
 
 # Contact persons -----------------------------------------------------------------
@@ -268,6 +275,7 @@ def contact_person_edit(request, contact_person_id: int):
             "form": form,
             "party": person.party,
             "title": _("Edit %(name)s") % {"name": person.display_name},
+            "frozen_subject": _frozen(person),
         },
     )
 

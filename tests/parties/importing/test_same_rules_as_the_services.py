@@ -18,6 +18,7 @@ from comptoir.parties.importing import services
 from comptoir.parties.models import ContactPerson, Party, PartyKind
 from comptoir.parties.services.parties import PARTY_FIELDS
 from comptoir.privacy import blind_index
+from comptoir.privacy.suppression.services import suppression_add
 
 fake = Faker("fr_FR")
 
@@ -176,3 +177,33 @@ def test_an_imported_contact_person_is_indexed_as_contact_person_create_indexes(
     imported = ContactPerson.objects.of(world.org_a).exclude(pk=made.pk).get()
     for index in ("family_name_index", "family_name_prefix"):
         assert getattr(imported, index) == getattr(made, index) is not None
+
+
+# Values on the suppression list (GDPR art. 21): refused by the importer's batched
+# check exactly as ``party_create`` refuses them (same column, same reason).
+SUPPRESSED = "objecte.lea@exemple.fr", "06 44 55 66 77"
+SUPPRESSED_CASES = {
+    "suppressed email": {"family_name": "Fabre", "email": "Objecte.Lea@Exemple.FR"},
+    "suppressed phone": {"family_name": "Fabre", "phone": "+33 6 44 55 66 77"},
+    "both suppressed": {"family_name": "Fabre", "email": SUPPRESSED[0], "phone": SUPPRESSED[1]},
+    "bad email beats the list": {"family_name": "Fabre", "email": "pas-une-adresse"},
+    "not suppressed": {"family_name": "Fabre", "email": "lea.fabre@exemple.fr"},
+}
+
+
+@pytest.mark.parametrize("case", sorted(SUPPRESSED_CASES))
+def test_import_refuses_suppressed_values_as_party_create(world, actor, case):
+    for kind, value in zip(("email", "phone"), SUPPRESSED, strict=True):
+        suppression_add(organisation=world.org_a, actor=actor, kind=kind, value=value)
+    fields = SUPPRESSED_CASES[case]
+    kind = PartyKind.COMPANY if fields.get("company_name") else PartyKind.INDIVIDUAL
+    job = _import_one(world, fields)
+    created = _service_errors(world, actor, kind, fields)
+    if isinstance(created, Party):
+        assert (job.rejected, job.parties_created) == (0, 1), job.rejections
+    else:
+        assert job.parties_created == 0
+        assert {(column, reason) for _line, column, reason in job.rejections} == created
+        assert case == "bad email beats the list" or all(
+            "objected" in reason for _column, reason in created
+        )

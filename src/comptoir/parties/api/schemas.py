@@ -93,9 +93,27 @@ PartySummaryOut = model_schema(
 )
 
 
+RESTRICTED_HELP = (
+    "true while the person's data is restricted (GDPR art. 18): every change is "
+    "refused (422) until the restriction is lifted; always false for a company"
+)
+
+
+def _restricted(obj) -> bool:
+    if isinstance(obj, dict):  # a body already made from ``PartyOut`` (the detail's)
+        return obj["restricted"]
+    subject = obj.data_subject if obj.data_subject_id is not None else None
+    return subject is not None and subject.restricted_at is not None
+
+
 class _PartyOutBase(Schema):
     id: int
     display_name: str
+    restricted: bool = Field(False, description=RESTRICTED_HELP)
+
+    @staticmethod
+    def resolve_restricted(obj) -> bool:
+        return _restricted(obj)
 
     @staticmethod
     def resolve_iban(obj, context) -> str | None:
@@ -158,6 +176,11 @@ ContactPersonIn = model_schema(
 class _ContactPersonOutBase(Schema):
     id: int
     party_id: int
+    restricted: bool = Field(False, description=RESTRICTED_HELP)
+
+    @staticmethod
+    def resolve_restricted(obj) -> bool:
+        return _restricted(obj)
 
 
 ContactPersonOut = model_schema(

@@ -15,11 +15,18 @@ How a job runs (``import_job_run``):
   the SIREN / enterprise number / company-name-key columns and the email and
   phone blind indexes for parties, one on the blind indexes for contact
   persons. A row whose party or person exists already (in the database or
-  earlier in the file) creates nothing and counts as a duplicate; a contact
+  earlier in the file) creates nothing and counts as a duplicate, unless that
+  person's data is restricted (GDPR art. 18): the row is then rejected with
+  the reason (``privacy.restriction``); a contact
   person whose company exists is added to it. A company row whose SIREN or
   enterprise number is a known company's under another name is rejected (it
   is not that company). So importing the same file twice creates nothing the
   second time;
+* a row giving an email or phone on the suppression list (GDPR art. 21) is
+  rejected on that column with the reason, as ``party_create`` and
+  ``contact_person_create`` refuse it: the same rule
+  (``privacy.suppression``), asked once per batch with the blind indexes the
+  rows have anyway;
 * what remains is written in one statement per table: the data subjects of
   the new people with their fresh keys (``keys.subjects_create``), then the
   parties and contact persons, sealed under those keys and indexed as
@@ -71,7 +78,8 @@ from comptoir.parties.importing.models import IMPORT_FILES, ImportJob, ImportSta
 from comptoir.parties.models import ContactPerson, Party, PartyKind
 from comptoir.parties.models.parties import company_name_key
 from comptoir.parties.models.people import EMAIL_FIELDS, PHONE_FIELDS
-from comptoir.privacy import bulk, keys
+from comptoir.privacy import bulk, keys, restriction
+from comptoir.privacy.suppression import rules as suppression
 from comptoir.tenancy.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -216,6 +224,7 @@ class _Planned:
     person: bulk.NewRow | None = None  # the contact person of a company row
     person_keys: list[tuple[str, Any]] = field(default_factory=list)
     party_id: int | None = None  # once written
+    rename: dict | None = None  # the file's column of a party field, when not its own
 
 
 @dataclass
@@ -347,6 +356,7 @@ def _plan_row(organisation, source, row, result: BatchResult, today, memo) -> _P
         kind=kind,
         party=bulk.NewRow(values=values, indexes=indexes),
         party_keys=_party_keys(kind, values, indexes),
+        rename=rename,
     )
     if person_fields:
         person, person_values = _clean_person(organisation, person_fields, memo)
@@ -357,6 +367,43 @@ def _plan_row(organisation, source, row, result: BatchResult, today, memo) -> _P
         planned.person = bulk.NewRow(values=person_values, indexes=person_indexes)
         planned.person_keys = _person_keys(person_indexes)
     return planned
+
+
+def _address_digests(plan: _Planned):
+    """(field name, kind, blind index) of each email and phone the row gives."""
+    for model, row in ((Party, plan.party), (ContactPerson, plan.person)):
+        if row is None:
+            continue
+        for name, digest in row.indexes.items():
+            kind = getattr(model._meta.get_field(name), "normaliser", None)
+            if kind in suppression.SuppressionKind.values:
+                yield name, kind, digest
+
+
+def _not_suppressed(organisation, source, planned: list[_Planned], result) -> list[_Planned]:
+    """The rows giving no email nor phone on the suppression list; the others are
+    rejected on that column with the reason (``suppression.suppression_errors``'
+    rule, asked once for the batch)."""
+    wanted: dict[str, set] = {}
+    for plan in planned:
+        for _name, kind, digest in _address_digests(plan):
+            wanted.setdefault(kind, set()).add(digest)
+    found = {
+        kind: suppression.suppressed(organisation=organisation, kind=kind, digests=digests)
+        for kind, digests in wanted.items()
+    }
+    kept = []
+    for plan in planned:
+        errors = {
+            name: ValidationError(suppression.reason(kind, found[kind][digest]))
+            for name, kind, digest in _address_digests(plan)
+            if digest in found.get(kind, {})
+        }
+        if errors:
+            _reject(result, source, plan.row, errors, plan.rename)
+        else:
+            kept.append(plan)
+    return kept
 
 
 def _existing_parties(organisation, planned: list[_Planned]) -> dict[tuple[str, Any], Party]:
@@ -374,7 +421,7 @@ def _existing_parties(organisation, planned: list[_Planned]) -> dict[tuple[str, 
         rows = (
             Party.objects.of(organisation)
             .filter(**{f"{name}__in": list(values)})
-            .only("pk", "kind", "organisation_id", "company_name_key", name)
+            .only("pk", "kind", "organisation_id", "company_name_key", "data_subject", name)
             .order_by()  # unordered: a sort would tempt the planner off the index
         )
         for party in sorted(rows, key=lambda party: party.pk):  # the oldest wins
@@ -414,30 +461,34 @@ def _other_company_reason(identifier: str, match: Party | _Planned) -> str:
     return message % {"line": match.row.line}
 
 
-def _existing_persons(organisation, planned: list[_Planned]) -> set[tuple]:
+def _existing_persons(organisation, planned: list[_Planned]) -> tuple[set[tuple], set[tuple]]:
     """Keys of contact persons already stored: ("email"|"phone", digest) and
-    ("name", party id, digest) for people known by name only (one query per column)."""
+    ("name", party id, digest) for people known by name only (one query per column);
+    and those of them that belong to a restricted person."""
     wanted: dict[str, set] = {"email": set(), "phone": set(), "name": set()}
     for plan in planned:
         for kind, value in plan.person_keys:
             wanted[kind].add(value)
-    found: set[tuple] = set()
+    found: dict[tuple, set] = {}  # key -> the data subjects holding it
     people = ContactPerson.objects.of(organisation).order_by()
     for kind, columns in (("email", EMAIL_FIELDS), ("phone", PHONE_FIELDS)):
         if not wanted[kind]:
             continue
         for name in columns:
             column = f"{name}_index"
-            for value in people.filter(**{f"{column}__in": list(wanted[kind])}).values_list(
-                column, flat=True
-            ):
-                found.add((kind, bytes(value)))
+            for value, subject_id in people.filter(
+                **{f"{column}__in": list(wanted[kind])}
+            ).values_list(column, "data_subject_id"):
+                found.setdefault((kind, bytes(value)), set()).add(subject_id)
     if wanted["name"]:
-        for party_id, value in people.filter(
+        for party_id, value, subject_id in people.filter(
             family_name_index__in=list(wanted["name"])
-        ).values_list("party_id", "family_name_index"):
-            found.add(("name", party_id, bytes(value)))
-    return found
+        ).values_list("party_id", "family_name_index", "data_subject_id"):
+            found.setdefault(("name", party_id, bytes(value)), set()).add(subject_id)
+    restricted = restriction.restricted_subject_ids(
+        organisation_id=organisation.pk, subject_ids={s for ids in found.values() for s in ids}
+    )
+    return set(found), {key for key, ids in found.items() if ids & restricted}
 
 
 def _batch(
@@ -456,8 +507,13 @@ def _batch(
     planned = [
         p for p in (_plan_row(organisation, source, r, result, today, memo) for r in rows) if p
     ]
+    planned = _not_suppressed(organisation, source, planned, result)
     existing_parties = _existing_parties(organisation, planned)
-    existing_persons = _existing_persons(organisation, planned)
+    existing_persons, restricted_persons = _existing_persons(organisation, planned)
+    restricted_parties = restriction.restricted_subject_ids(
+        organisation_id=organisation.pk,
+        subject_ids={party.data_subject_id for party in existing_parties.values()},
+    )
     new_parties: list[_Planned] = []
     new_persons: list[tuple[_Planned, Party | _Planned]] = []  # (row, its company)
     seen_parties: dict[tuple[str, Any], _Planned] = {}
@@ -476,6 +532,9 @@ def _batch(
             )
             continue
         if plan.person is None:
+            if isinstance(match, Party) and match.data_subject_id in restricted_parties:
+                result.rejections.append([plan.row.line, "", str(restriction.RESTRICTED)])
+                continue
             if match is not None:
                 result.duplicates += 1
                 continue
@@ -498,6 +557,9 @@ def _batch(
         person_keys = [
             ("name", company_key, key[1]) if key[0] == "name" else key for key in plan.person_keys
         ]
+        if any(k in restricted_persons for k in person_keys):
+            result.rejections.append([plan.row.line, "", str(restriction.RESTRICTED)])
+            continue
         if any(k in existing_persons for k in person_keys):
             result.duplicates += 1
             continue

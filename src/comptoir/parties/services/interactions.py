@@ -41,9 +41,10 @@ def interaction_record(
     )
     if occurred_at is not None:
         interaction.occurred_at = occurred_at
-    validate(interaction)
+    # The person first: ``validate`` refuses a row about a restricted person.
     subject = contact_person.data_subject if contact_person is not None else party.data_subject
     interaction.data_subject = subject
+    validate(interaction)
     interaction.save()
     names = filled(interaction, ["kind", "direction", "occurred_at", "note", "contact_person"])
     audit(actor=actor, action=Action.CREATE, instance=interaction, fields=["party", *names])

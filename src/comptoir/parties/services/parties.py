@@ -5,7 +5,10 @@ field name), then looks for duplicates through the blind indexes and the
 indexed identifier columns, and only then writes: the row, the person's key
 (an individual party or a contact person is a data subject) and one audit
 record naming the fields, all in one transaction. ``allow_duplicate=True``
-skips the duplicate check (the importer decides itself what to merge).
+skips the duplicate check (the importer decides itself what to merge), never
+the suppression list: an email or phone that objected (GDPR art. 21) is
+refused on every creation and every update that sets it
+(``privacy.suppression``).
 """
 
 from typing import Any
@@ -30,6 +33,7 @@ from comptoir.parties import rules, selectors
 from comptoir.parties.models import ContactPerson, Party, PartyKind
 from comptoir.parties.models.people import EMAIL_FIELDS, PHONE_FIELDS
 from comptoir.privacy.keys import subject_create
+from comptoir.privacy.suppression.rules import instance_suppression_errors
 from comptoir.tenancy.models import Organisation
 
 # What a creation or an update may set: the models' editable fields (``kind`` is
@@ -98,6 +102,19 @@ def _contact_person_duplicates(
     return errors
 
 
+def _checks(duplicates, allow_duplicate: bool):
+    """What an update checks on the changed fields: the suppression list always,
+    then duplicates unless allowed."""
+
+    def check(row, names: list[str]) -> dict[str, ValidationError]:
+        errors = instance_suppression_errors(row, names)
+        if not allow_duplicate:
+            errors = {**duplicates(row, names), **errors}
+        return errors
+
+    return check
+
+
 def _party_prepared(*, organisation: Organisation, kind: str, **fields: Any) -> Party:
     """A validated, unsaved party: what ``party_create`` checks before it writes.
 
@@ -132,8 +149,7 @@ def party_create(
     """Create a company or an individual (who gets their own data subject)."""
     party = _party_prepared(organisation=organisation, kind=kind, **fields)
     names = ["kind", *filled(party, PARTY_FIELDS)]
-    if not allow_duplicate:
-        raise_if(_party_duplicates(party, names))
+    raise_if(_checks(_party_duplicates, allow_duplicate)(party, names))
     if party.kind == PartyKind.INDIVIDUAL:
         party.data_subject = subject_create(organisation=organisation)
     party.save()
@@ -157,7 +173,7 @@ def party_update(
         changes=changes,
         fields=PARTY_FIELDS,
         adjust=_role_dates,
-        duplicates=None if allow_duplicate else _party_duplicates,
+        duplicates=_checks(_party_duplicates, allow_duplicate),
     )
 
 
@@ -168,8 +184,7 @@ def contact_person_create(
     """Add a contact person (their own data subject) to a company party."""
     person = _contact_person_prepared(party=party, **fields)
     names = filled(person, CONTACT_PERSON_FIELDS)
-    if not allow_duplicate:
-        raise_if(_contact_person_duplicates(person, names))
+    raise_if(_checks(_contact_person_duplicates, allow_duplicate)(person, names))
     person.data_subject = subject_create(organisation=party.organisation)
     person.save()
     audit(actor=actor, action=Action.CREATE, instance=person, fields=["party", *names])
@@ -185,5 +200,5 @@ def contact_person_update(
         instance=contact_person,
         changes=changes,
         fields=CONTACT_PERSON_FIELDS,
-        duplicates=None if allow_duplicate else _contact_person_duplicates,
+        duplicates=_checks(_contact_person_duplicates, allow_duplicate),
     )
