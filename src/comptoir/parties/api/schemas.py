@@ -1,6 +1,7 @@
 """The schemas of the parties API: what goes in, what comes out."""
 
 from datetime import datetime
+from uuid import UUID
 
 from ninja import Field, Schema
 
@@ -93,9 +94,24 @@ PartySummaryOut = model_schema(
 )
 
 
+def _subject_uuid(obj) -> UUID | None:
+    """The person's pseudonymous id, which the consent API names them by."""
+    if isinstance(obj, dict):  # a body already made from ``PartyOut`` (the detail's)
+        return obj["subject_uuid"]
+    return obj.data_subject.uuid if obj.data_subject_id else None
+
+
+SUBJECT_UUID_HELP = "the person's id in /api/consents (null for a company)"
+
+
 class _PartyOutBase(Schema):
     id: int
     display_name: str
+    subject_uuid: UUID | None = Field(description=SUBJECT_UUID_HELP)
+
+    @staticmethod
+    def resolve_subject_uuid(obj) -> UUID | None:
+        return _subject_uuid(obj)
 
     @staticmethod
     def resolve_iban(obj, context) -> str | None:
@@ -158,6 +174,11 @@ ContactPersonIn = model_schema(
 class _ContactPersonOutBase(Schema):
     id: int
     party_id: int
+    subject_uuid: UUID | None = Field(description="the person's id in /api/consents")
+
+    @staticmethod
+    def resolve_subject_uuid(obj) -> UUID | None:
+        return _subject_uuid(obj)
 
 
 ContactPersonOut = model_schema(
