@@ -245,7 +245,7 @@ def consent_request_confirmation(
         }
         message = EmailMessage(
             subject=_("Please confirm your consent: %(organisation)s")
-            % {"organisation": organisation.name},
+            % {"organisation": organisation.legal_name},
             body=render_to_string("privacy_consent/mail_confirm.txt", context),
             to=[email],
             headers=links.unsubscribe_headers(subject, event.purpose, base_url=base_url),
