@@ -28,6 +28,8 @@ from comptoir.invoicing.services.payments import payment_record
 from comptoir.ops.demo import fake_be_enterprise_number
 from comptoir.parties import services as parties
 from comptoir.parties.models import ContactPerson, Interaction, Party, PartyKind
+from comptoir.privacy.consent import services as consent
+from comptoir.privacy.consent.models import ConsentEvent, ConsentWording
 from comptoir.sales import services as sales
 from comptoir.sales.models import DeliveryNote, Opportunity, Order, PipelineStage, Product, Quote
 from comptoir.tenancy.models import Membership
@@ -53,6 +55,7 @@ OBJECTS_OF_B = {
     "issued_id": lambda world: Invoice.objects.of(world.org_b).filter(status="issued").get().pk,
     "payment_id": lambda world: Payment.objects.of(world.org_b).get().pk,
     "bill_id": lambda world: SupplierBill.objects.of(world.org_b).get().pk,
+    "subject_uuid": lambda world: ContactPerson.objects.of(world.org_b).get().data_subject.uuid,
 }
 BODIES = {"patch": {"role": "sales"}, "put": {}, "post": {}}
 # Valid bodies where {} would be refused (422) before the object is looked up.
@@ -71,6 +74,15 @@ ROUTE_BODIES = {
     ("post", "/api/invoices/{issued_id}/send"): {"contact_person_id": 1},
     ("post", "/api/payments/{payment_id}/allocations"): {"invoice_id": 1, "amount": "1"},
     ("post", "/api/orders/{order_id}/deliveries"): {"lines": []},
+    ("post", "/api/consents/subjects/{subject_uuid}/give"): {
+        "purpose": "prospection_post",
+        "channel": "phone",
+        "wording_id": 1,
+    },
+    ("post", "/api/consents/subjects/{subject_uuid}/withdraw"): {
+        "purpose": "prospection_post",
+        "channel": "phone",
+    },
 }
 
 
@@ -106,6 +118,21 @@ def owner_a_and_b_data(world):
         actor=actor, party=company, contact_person=person, kind="call", direction="inbound"
     )
     sales.opportunity_create(actor=actor, party=company, title=be.bs(), amount="1200.00")
+    # and a consent on record
+    shown = consent.consent_wording_create(
+        actor=actor,
+        organisation=world.org_b,
+        purpose="prospection_post",
+        language="nl",
+        text=be.text(),
+    )
+    consent.consent_give(
+        actor=actor,
+        subject=person.data_subject,
+        purpose="prospection_post",
+        channel="paper",
+        wording=shown,
+    )
     _documents_of_b(world, actor, company)
     owner_a = ApiClient(make_token(world.member("owner"), world.org_a))
     return owner_a
@@ -197,6 +224,8 @@ def parties_of_b(world) -> dict:
         Payment,
         PaymentAllocation,
         SupplierBill,
+        ConsentWording,
+        ConsentEvent,
     )
     return {
         model.__name__: list(model.objects.of(world.org_b).order_by("pk").values_list())
