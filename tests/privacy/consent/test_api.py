@@ -49,6 +49,7 @@ def test_bad_input_is_422_and_changes_nothing(world, api_as, make_contact, wordi
             "wording_id": shown.pk,
             "occurred_at": "2999-01-01T00:00:00Z",
         },
+        {"purpose": POST, "channel": "phone", "wording_id": shown.pk, "occurred_at": 12},
     ):
         response = api.post(url, body)
         assert response.status_code == 422, (body, response.json())

@@ -88,19 +88,29 @@ class SubjectConsentsOut(Schema):
     history: list[EventOut]
 
 
-class _RecordIn(Schema):
-    purpose: ConsentPurpose
-    channel: StaffChannel  # type: ignore[valid-type]
-    form: str = Field("", max_length=ConsentEvent._meta.get_field("form").max_length)
-    occurred_at: datetime | None = Field(None, description="default: now")
-
-
-class GiveIn(_RecordIn):
-    wording_id: Id = Field(..., description="the wording the person was shown (its proof)")
-
-
-class WithdrawIn(_RecordIn):
-    pass
+# A body as the services take it, from the model's fields; the channel is one a
+# member may record (not the person's own one-click link).
+DEFAULTED = {"default": None, "nullable": True}
+CHANNEL = (StaffChannel, Field(..., description="how the consent or its withdrawal reached you"))
+WithdrawIn = model_schema(
+    "ConsentWithdrawIn",
+    ConsentEvent,
+    {"purpose", "form", "occurred_at"},
+    mode="in",
+    info={"occurred_at": {**DEFAULTED, "description": "default: now"}},
+    extra={"channel": CHANNEL},
+)
+GiveIn = model_schema(
+    "ConsentGiveIn",
+    ConsentEvent,
+    {"purpose", "form", "occurred_at"},
+    mode="in",
+    info={"occurred_at": {**DEFAULTED, "description": "default: now"}},
+    extra={
+        "channel": CHANNEL,
+        "wording_id": (Id, Field(..., description="the wording the person was shown (its proof)")),
+    },
+)
 
 
 def _subject(request, subject_uuid: UUID) -> DataSubject:
