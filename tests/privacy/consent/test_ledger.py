@@ -228,3 +228,41 @@ def test_who_recorded_it_and_the_journal(world, actor, make_contact, wording):
         object_type="privacy_consent.consentevent", object_id=str(event.pk)
     ).get()
     assert journal.action == "create" and {"purpose", "action", "channel"} <= set(journal.fields)
+
+
+def test_the_proof_goes_three_years_after_the_withdrawal(world, actor, make_contact, wording):
+    post = wording(POST)
+    now = timezone.now()
+    old, recent, in_force = (make_contact().data_subject for _ in range(3))
+    for subject, withdrawn_days_ago in ((old, 3 * 366), (recent, 400), (in_force, None)):
+        services.consent_give(
+            actor=actor,
+            subject=subject,
+            purpose=POST,
+            channel="paper",
+            wording=post,
+            occurred_at=now - timedelta(days=5 * 365),
+        )
+        if withdrawn_days_ago:
+            services.consent_withdraw(
+                actor=actor,
+                subject=subject,
+                purpose=POST,
+                channel="phone",
+                occurred_at=now - timedelta(days=withdrawn_days_ago),
+            )
+    # The old withdrawal's reviews consent, still in force, keeps its proof.
+    services.consent_give(
+        actor=actor,
+        subject=old,
+        purpose=REVIEWS,
+        channel="paper",
+        wording=wording(REVIEWS),
+        occurred_at=now - timedelta(days=5 * 365),
+    )
+    expired = selectors.consent_proof_expired(organisation=world.org_a)
+    assert {(e.data_subject_id, e.purpose, e.action) for e in expired} == {
+        (old.pk, POST, "given"),
+        (old.pk, POST, "withdrawn"),
+    }
+    assert not selectors.consent_proof_expired(organisation=world.org_b).exists()

@@ -20,6 +20,7 @@ from comptoir.privacy.consent.models import (
     ConsentWording,
 )
 from comptoir.privacy.models import DataSubject
+from comptoir.privacy.retention import CONSENT_PROOF, Duration
 
 
 class ConsentStatus(StrEnum):
@@ -105,6 +106,27 @@ def consent_states(
         purpose = ConsentPurpose(event.purpose)
         states[event.data_subject_id][purpose] = state_of(purpose, event)
     return states
+
+
+def consent_proof_expired(*, organisation, now: datetime | None = None) -> QuerySet:
+    """The events whose proof is no longer needed (``retention.CONSENT_PROOF``):
+    every event of a (person, purpose) whose latest event is a withdrawal older
+    than the rule's duration. A consent in force keeps its whole history. For
+    the retention sweep, which deletes them in batches."""
+    cutoff = Duration(months=-CONSENT_PROOF.duration.months).after(now or timezone.now())
+    stale = ConsentEvent.across_organisations.filter(
+        organisation_id=OuterRef("organisation_id"),
+        data_subject_id=OuterRef("data_subject_id"),
+        purpose=OuterRef("purpose"),
+    ).order_by("-occurred_at", "-pk")[:1]
+    return (
+        ConsentEvent.objects.of(organisation)
+        .annotate(
+            latest_action=Subquery(stale.values("action")),
+            latest_at=Subquery(stale.values("occurred_at")),
+        )
+        .filter(latest_action=ConsentAction.WITHDRAWN, latest_at__lt=cutoff)
+    )
 
 
 def consent_history(*, subject: DataSubject) -> QuerySet:
