@@ -211,6 +211,13 @@ def path_ids(api, world) -> dict:
     ids["payment_id"] = payment["id"]
     ids["allocation_id"] = payment["allocations"][0]["id"]
     ids.update(invoice_ids(api, party_id, ids["order_id"]))
+    # The consent ledger names a person by their subject uuid.
+    person = api.get(f"/api/contact-persons/{ids['contact_person_id']}").json()
+    ids["subject_uuid"] = person["subject_uuid"]
+    ids["wording_id"] = api.post(
+        "/api/consents/wordings",
+        json={"purpose": "prospection_post", "language": "fr", "text": "Courriers ?"},
+    ).json()["id"]
     return ids
 
 
@@ -257,6 +264,20 @@ def valid_bodies(ids: dict) -> dict:
         ("POST", "/api/payments/{payment_id}/allocations"): {
             "invoice_id": ids["issued_invoice_id"],
             "amount": "1",
+        },
+        ("POST", "/api/consents/subjects/{subject_uuid}/give"): {
+            "purpose": "prospection_post",
+            "channel": "phone",
+            "wording_id": ids["wording_id"],
+        },
+        ("POST", "/api/consents/subjects/{subject_uuid}/withdraw"): {
+            "purpose": "prospection_post",
+            "channel": "phone",
+        },
+        ("POST", "/api/consents/wordings"): {
+            "purpose": "reviews",
+            "language": "fr",
+            "text": "Avis ?",
         },
         **invoice_bodies(ids),
     }

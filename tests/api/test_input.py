@@ -86,6 +86,7 @@ def ids(api, party) -> dict:
         "allocation_id": payment["allocations"][0]["id"],
         "party_id": party["id"],
         "contact_person_id": person["id"],
+        "subject_uuid": person["subject_uuid"],
         "stage_id": stage["id"],
         "opportunity_id": opportunity["id"],
         "member_id": api.get("/api/members").json()["items"][0]["id"],

@@ -457,6 +457,147 @@ def _subject_object(world, actor):
     )
 
 
+# The consent ledger -------------------------------------------------------------------
+CONSENT_EVENT = "privacy_consent.consentevent"
+CONSENT_FIELDS = frozenset({"purpose", "action", "occurred_at", "channel", "by_subject"})
+
+
+def _wording(world, actor, purpose="prospection_email"):
+    from comptoir.privacy.consent.services import consent_wording_create
+
+    return consent_wording_create(
+        actor=actor, organisation=world.org_a, purpose=purpose, language="fr", text=fr.sentence()
+    )
+
+
+@exercises("comptoir.privacy.consent.services.consent_wording_create")
+def _consent_wording_create(world, actor):
+    from comptoir.privacy.consent.services import consent_wording_create
+
+    return Case(
+        lambda: consent_wording_create(
+            actor=actor, organisation=world.org_a, purpose="reviews", language="fr", text="Avis ?"
+        ),
+        [Event(Action.CREATE, "privacy_consent.consentwording", frozenset({"text", "version"}))],
+    )
+
+
+@exercises("comptoir.privacy.consent.services.consent_give")
+def _consent_give(world, actor):
+    from comptoir.privacy.consent.services import consent_give
+
+    subject, wording = _person(world, actor).data_subject, _wording(world, actor, "reviews")
+    return Case(
+        lambda: consent_give(
+            actor=actor,
+            subject=subject,
+            purpose="reviews",
+            channel="paper",
+            wording=wording,
+            source_ip="192.0.2.44",
+        ),
+        [Event(Action.CREATE, CONSENT_EVENT, CONSENT_FIELDS | {"wording", "source_ip"})],
+        ["192.0.2.44"],
+    )
+
+
+@exercises("comptoir.privacy.consent.services.consent_withdraw")
+def _consent_withdraw(world, actor):
+    from comptoir.privacy.consent.services import consent_withdraw
+
+    subject = _person(world, actor).data_subject
+    return Case(
+        lambda: consent_withdraw(
+            actor=actor, subject=subject, purpose="prospection_post", channel="phone"
+        ),
+        [Event(Action.CREATE, CONSENT_EVENT, CONSENT_FIELDS)],
+    )
+
+
+def _confirmation(world, actor):
+    from comptoir.privacy.consent.services import consent_request_confirmation
+
+    person, wording = _person(world, actor), _wording(world, actor)
+    return person, lambda: consent_request_confirmation(
+        actor=actor,
+        subject=person.data_subject,
+        purpose="prospection_email",
+        wording=wording,
+        email=person.email,
+        base_url="http://testserver/",
+    )
+
+
+@exercises("comptoir.privacy.consent.services.consent_request_confirmation")
+def _consent_request_confirmation(world, actor):
+    person, request = _confirmation(world, actor)
+    return Case(
+        request,
+        [
+            Event(Action.CREATE, CONSENT_EVENT, CONSENT_FIELDS | {"confirmation_token_hash"}),
+            Event(Action.CREATE, "mail.message", frozenset({"recipients", "body"})),
+        ],
+        [person.email],
+    )
+
+
+@exercises("comptoir.privacy.consent.services.consent_confirm")
+def _consent_confirm(world, actor):
+    from comptoir.privacy.consent import links
+    from comptoir.privacy.consent.models import ConsentEvent
+    from comptoir.privacy.consent.services import consent_confirm
+
+    _person_, request = _confirmation(world, actor)
+    event = request()
+    token, digest = links.confirmation_token()
+    ConsentEvent.across_organisations.filter(pk=event.pk).update(confirmation_token_hash=digest)
+    return Case(
+        lambda: consent_confirm(token=token, source_ip="192.0.2.45"),
+        [
+            Event(
+                Action.UPDATE,
+                CONSENT_EVENT,
+                frozenset({"confirmed_at", "confirmed_via", "source_ip"}),
+                exact=True,
+            )
+        ],
+        ["192.0.2.45"],
+    )
+
+
+@exercises("comptoir.privacy.consent.services.consent_withdraw_by_link")
+def _consent_withdraw_by_link(world, actor):
+    from comptoir.privacy.consent import links
+    from comptoir.privacy.consent.services import consent_withdraw_by_link
+
+    subject = _person(world, actor).data_subject
+    token = links.withdraw_token(subject=subject, purpose="prospection_email")
+    return Case(
+        lambda: consent_withdraw_by_link(token=token, source_ip="192.0.2.46"),
+        [Event(Action.CREATE, CONSENT_EVENT, CONSENT_FIELDS | {"source_ip"})],
+        ["192.0.2.46"],
+    )
+
+
+@exercises("comptoir.privacy.consent.services.consent_solicitation_record")
+def _consent_solicitation_record(world, actor):
+    from comptoir.privacy.consent.services import consent_solicitation_record
+
+    subject = _person(world, actor).data_subject
+    return Case(
+        lambda: consent_solicitation_record(
+            actor=actor, subject=subject, purpose="prospection_email"
+        ),
+        [
+            Event(
+                Action.CREATE,
+                "privacy_consent.consentsolicitation",
+                frozenset({"purpose", "sent_at"}),
+            )
+        ],
+    )
+
+
 @exercises("comptoir.audit.services.audit_purge")
 def _audit_purge(world, actor):
     from comptoir.audit.services import audit_purge

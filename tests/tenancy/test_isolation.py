@@ -31,6 +31,8 @@ from comptoir.parties import services as parties
 from comptoir.parties.models import ContactPerson, Interaction, Party, PartyKind
 from comptoir.privacy.breaches import services as breaches
 from comptoir.privacy.breaches.models import Breach, BreachUpdate
+from comptoir.privacy.consent import services as consent
+from comptoir.privacy.consent.models import ConsentEvent, ConsentWording
 from comptoir.privacy.register import services as register
 from comptoir.privacy.register.models import Processor, Recipient
 from comptoir.privacy.requests.models import RightsRequest
@@ -67,6 +69,7 @@ OBJECTS_OF_B = {
     "processor_id": lambda world: Processor.objects.of(world.org_b).get().pk,
     "rights_request_id": lambda world: RightsRequest.objects.of(world.org_b).get().pk,
     "entry_id": lambda world: SuppressionEntry.objects.of(world.org_b).get().pk,
+    "subject_uuid": lambda world: ContactPerson.objects.of(world.org_b).get().data_subject.uuid,
 }
 BODIES = {"patch": {"role": "sales"}, "put": {}, "post": {}}
 # Valid bodies where {} would be refused (422) before the object is looked up.
@@ -89,6 +92,15 @@ ROUTE_BODIES = {
     ("post", "/api/rights-requests/{rights_request_id}/identity-ask"): {"note": "x"},
     ("post", "/api/rights-requests/{rights_request_id}/answer"): {"answer": "x"},
     ("post", "/api/rights-requests/{rights_request_id}/refuse"): {"reasons": "x"},
+    ("post", "/api/consents/subjects/{subject_uuid}/give"): {
+        "purpose": "prospection_post",
+        "channel": "phone",
+        "wording_id": 1,
+    },
+    ("post", "/api/consents/subjects/{subject_uuid}/withdraw"): {
+        "purpose": "prospection_post",
+        "channel": "phone",
+    },
 }
 
 
@@ -124,6 +136,21 @@ def owner_a_and_b_data(world):
         actor=actor, party=company, contact_person=person, kind="call", direction="inbound"
     )
     sales.opportunity_create(actor=actor, party=company, title=be.bs(), amount="1200.00")
+    # and a consent on record
+    shown = consent.consent_wording_create(
+        actor=actor,
+        organisation=world.org_b,
+        purpose="prospection_post",
+        language="nl",
+        text=be.text(),
+    )
+    consent.consent_give(
+        actor=actor,
+        subject=person.data_subject,
+        purpose="prospection_post",
+        channel="paper",
+        wording=shown,
+    )
     _documents_of_b(world, actor, company)
     _breach_of_b(world, actor)
     register.recipient_create(
@@ -243,6 +270,8 @@ def parties_of_b(world) -> dict:
         Processor,
         RightsRequest,
         SuppressionEntry,
+        ConsentWording,
+        ConsentEvent,
     )
     return {
         model.__name__: list(model.objects.of(world.org_b).order_by("pk").values_list())

@@ -9,10 +9,13 @@ class PartiesConfig(AppConfig):
 
     def ready(self) -> None:
         # The parties' part of the GDPR engine: their retention candidates and
-        # purges, and a person's objection marking their party opposed.
-        from comptoir.parties import retention
+        # purges, a person's objection marking their party opposed, and what the
+        # consent ledger cannot know itself (a person's prospection facts, the
+        # address to confirm a consent at).
+        from comptoir.parties import consent, retention
         from comptoir.parties.importing.services import import_files_purge
         from comptoir.parties.services.opposition import party_opposition_mark
+        from comptoir.privacy.consent import hooks
         from comptoir.privacy.suppression.services import objection_hooks
 
         def import_files(*, now):
@@ -21,3 +24,8 @@ class PartiesConfig(AppConfig):
         retention.register(purges=[("import files", import_files)])
         if party_opposition_mark not in objection_hooks:
             objection_hooks.append(party_opposition_mark)
+
+        if consent.prospect_facts not in hooks.facts_providers:
+            hooks.facts_providers.append(consent.prospect_facts)
+        if consent.email_of not in hooks.email_providers:
+            hooks.email_providers.append(consent.email_of)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from comptoir.audit.reads import record_list, record_read
 from comptoir.core.http import request_actor
 from comptoir.parties import access, selectors, services
+from comptoir.parties import consent as party_consent
 from comptoir.parties.forms import (
     BANK_FIELDS,
     CompanyForm,
@@ -31,6 +32,7 @@ from comptoir.parties.forms import (
     PartySearchForm,
 )
 from comptoir.parties.models import ContactPerson, Interaction, Party, PartyKind
+from comptoir.privacy.consent import views as consent_views
 from comptoir.sales import selectors as sales_selectors
 from comptoir.tenancy.roles import Permission, has_permission
 from comptoir.web.submit import submit
@@ -145,6 +147,11 @@ def party_detail(request, party_id: int):
         raise Http404 from exc
     record_read(request, object_type=PARTY, object_id=party_id)
     role = request.membership.role
+    statuses = party_consent.contact_statuses(
+        organisation=request.organisation, people=detail.contact_persons
+    )
+    for person in detail.contact_persons:
+        person.computed_status = statuses.get(person.pk)
     can_see_sales = _can(request, Permission.SALES_VIEW)
     opportunities = (
         sales_selectors.opportunity_list(organisation=request.organisation, party=detail.party)
@@ -165,8 +172,31 @@ def party_detail(request, party_id: int):
             "can_manage_sales": _can(request, Permission.SALES_MANAGE),
             "can_see_bank": access.sees_bank_details(role),
             "can_edit_bank": access.may_write(role, BANK_FIELDS),
+            **_consent_panel(request, detail.party),
         },
     )
+
+
+def _consent_panel(request, person: Party | ContactPerson) -> dict:
+    """The consent panel of an individual or a contact person, and their
+    computed contact status (``parties.consent``)."""
+    if person.data_subject_id is None or (
+        isinstance(person, Party) and person.kind != PartyKind.INDIVIDUAL
+    ):
+        return {}
+    status = (
+        party_consent.individual_status(person)
+        if isinstance(person, Party)
+        else party_consent.contact_statuses(organisation=request.organisation, people=[person])[
+            person.pk
+        ]
+    )
+    return {
+        "consent": consent_views.panel(
+            request, subject=person.data_subject, next_url=request.get_full_path()
+        ),
+        "contact_status": status,
+    }
 
 
 def _party_form_class(kind: str):
@@ -276,6 +306,7 @@ def contact_person_edit(request, contact_person_id: int):
             "party": person.party,
             "title": _("Edit %(name)s") % {"name": person.display_name},
             "frozen_subject": _frozen(person),
+            **_consent_panel(request, person),
         },
     )
 

@@ -184,6 +184,18 @@ DISCLOSURES = RetentionRule(
     StartEvent.END_OF_RELATIONSHIP,
     EndAction.DELETE,
 )
+# The proof of a consent (GDPR art. 7(1)) is needed while the consent is in
+# force, and afterwards as long as a claim about the processing it allowed may
+# be brought: the CNIL's reference keeps it three years after the withdrawal
+# (or the end of the relationship, whichever comes last), as the prospect
+# data it covered.
+CONSENT_PROOF = RetentionRule(
+    "consent_proof",
+    "consent ledger: each consent given or withdrawn, with its proof and wording",
+    Duration.years(3),
+    StartEvent.END_OF_RELATIONSHIP,  # or the withdrawal, whichever comes last
+    EndAction.DELETE,
+)
 OUTBOX_SENT = RetentionRule(
     "outbox_sent",
     "outgoing mail (recipients, subject, body), once sent",

@@ -1,6 +1,7 @@
 """The schemas of the parties API: what goes in, what comes out."""
 
 from datetime import datetime
+from uuid import UUID
 
 from ninja import Field, Schema
 
@@ -106,6 +107,16 @@ def _restricted(obj) -> bool:
     return subject is not None and subject.restricted_at is not None
 
 
+def _subject_uuid(obj) -> UUID | None:
+    """The person's pseudonymous id, which the consent API names them by."""
+    if isinstance(obj, dict):  # a body already made from ``PartyOut`` (the detail's)
+        return obj["subject_uuid"]
+    return obj.data_subject.uuid if obj.data_subject_id else None
+
+
+SUBJECT_UUID_HELP = "the person's id in /api/consents (null for a company)"
+
+
 class _PartyOutBase(Schema):
     id: int
     display_name: str
@@ -114,6 +125,12 @@ class _PartyOutBase(Schema):
     @staticmethod
     def resolve_restricted(obj) -> bool:
         return _restricted(obj)
+
+    subject_uuid: UUID | None = Field(description=SUBJECT_UUID_HELP)
+
+    @staticmethod
+    def resolve_subject_uuid(obj) -> UUID | None:
+        return _subject_uuid(obj)
 
     @staticmethod
     def resolve_iban(obj, context) -> str | None:
@@ -181,6 +198,12 @@ class _ContactPersonOutBase(Schema):
     @staticmethod
     def resolve_restricted(obj) -> bool:
         return _restricted(obj)
+
+    subject_uuid: UUID | None = Field(description="the person's id in /api/consents")
+
+    @staticmethod
+    def resolve_subject_uuid(obj) -> UUID | None:
+        return _subject_uuid(obj)
 
 
 ContactPersonOut = model_schema(

@@ -76,9 +76,14 @@ class ContactPerson(EncryptedModel):
         max_length=12,
         choices=ContactStatus.choices,
         default=ContactStatus.OCCASIONAL,
+        # What staff state of the relationship: the status that counts is
+        # computed from the consent ledger and the interactions
+        # (``parties.consent``); "regular" here adds a relationship they do
+        # not show, it never makes a consenting person occasional.
         help_text=_(
-            "An occasional contact (no consent, no regular exchange) may receive one "
-            "message only, asking for consent."
+            "Regular: a relationship you know of that the consents and interactions do "
+            "not show. The status that counts is computed from them (see the consent "
+            "panel); an occasional contact may receive one message only, asking for consent."
         ),
     )
     preferred_channel = models.CharField(
