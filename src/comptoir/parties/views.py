@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list, record_read, subjects_of
 from comptoir.core.http import request_actor
 from comptoir.parties import access, selectors, services
 from comptoir.parties.forms import (
@@ -70,8 +70,8 @@ def party_list(request):
             )
         else:
             parties = parties.none()
-    record_list(request, object_type=PARTY)
     page = Paginator(parties, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_list(request, object_type=PARTY, subjects=subjects_of(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -117,7 +117,7 @@ def party_search(request):
             for person in contacts[: PAGE_SIZE * 4]:
                 found.setdefault(person.party_id, person.party)
         results = list(found.values())
-        record_list(request, object_type=PARTY)
+        record_list(request, object_type=PARTY, subjects=subjects_of(results))
     return render(
         request,
         "parties/party_search.html",
@@ -136,14 +136,18 @@ def party_detail(request, party_id: int):
         detail = selectors.party_detail(organisation=request.organisation, party_id=party_id)
     except Party.DoesNotExist as exc:
         raise Http404 from exc
-    record_read(request, object_type=PARTY, object_id=party_id)
     role = request.membership.role
     can_see_sales = _can(request, Permission.SALES_VIEW)
     opportunities = (
-        sales_selectors.opportunity_list(organisation=request.organisation, party=detail.party)
+        list(
+            sales_selectors.opportunity_list(organisation=request.organisation, party=detail.party)
+        )
         if can_see_sales
         else None
     )
+    # The party's person, its contact persons and the people of its timeline.
+    shown = [detail.party, *detail.contact_persons, *detail.timeline, *(opportunities or ())]
+    record_read(request, object_type=PARTY, object_id=party_id, subjects=subjects_of(shown))
     return render(
         request,
         "parties/party_detail.html",
@@ -208,7 +212,7 @@ def party_edit(request, party_id: int):
     else:
         initial = form_class.initial_from(party, role)
         form = form_class(initial=initial, organisation=request.organisation, role=role)
-        record_read(request, object_type=PARTY, object_id=party.pk)
+        record_read(request, object_type=PARTY, object_id=party.pk, subjects=subjects_of([party]))
     title = _("Edit %(name)s") % {"name": party.display_name}
     return render(
         request, "parties/party_form.html", {"form": form, "title": title, "party": party}
@@ -260,7 +264,12 @@ def contact_person_edit(request, contact_person_id: int):
             return redirect("parties:party_detail", party_id=person.party_id)
     else:
         form = ContactPersonForm(initial=ContactPersonForm.initial_from(person))
-        record_read(request, object_type=CONTACT_PERSON, object_id=person.pk)
+        record_read(
+            request,
+            object_type=CONTACT_PERSON,
+            object_id=person.pk,
+            subjects=subjects_of([person]),
+        )
     return render(
         request,
         "parties/contact_person_form.html",

@@ -66,6 +66,7 @@ def access_export(*, organisation, subjects: Sequence[DataSubject], actor: Actor
             organisation_id=organisation.pk,
             object_type=DataSubject._meta.label_lower,
             object_id=subject.uuid,
+            subjects=[subject.pk],
         )
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     return AccessExport(f"access-export-{stamp}.zip", buffer.getvalue(), rows)
