@@ -35,6 +35,7 @@ class Action(models.TextChoices):
     TOKEN_CREATE = "token_create", _("API token created")
     TOKEN_REVOKE = "token_revoke", _("API token revoked")
     PURGE = "purge", _("Journal purge")
+    NOTIFY = "notify", _("Recipients notified")
 
 
 class ActorKind(models.TextChoices):

@@ -77,11 +77,13 @@ def _walk(row: models.Model, steps: list[str]):
     return getattr(current, current._meta.get_field(steps[-1]).attname)
 
 
-def subjects_of(rows: Iterable[models.Model]) -> set[int]:
+def subjects_of(rows: Iterable[models.Model], *, loaded_only: bool = False) -> set[int]:
     """The ids of the data subjects the ``rows`` are about, by each model's
     declaration: no query when the relations on the path are loaded
     (``select_related``), else one query per model for the rows that need it.
-    Rows of models about nobody (companies, settings) add nothing."""
+    Rows of models about nobody (companies, settings) add nothing.
+    ``loaded_only``: never query; a row whose path is not loaded adds nothing
+    (the journal's writes, where an extra query per event would cost)."""
     found: set[int] = set()
     missing: dict[tuple[type, str], list[int]] = defaultdict(list)
     for row in rows:
@@ -96,6 +98,8 @@ def subjects_of(rows: Iterable[models.Model]) -> set[int]:
             missing[(type(row), lookup)].append(row.pk)
         elif value is not None:
             found.add(value)
+    if loaded_only:
+        return found
     for (model, lookup), pks in missing.items():
         values = model._base_manager.filter(pk__in=pks).values_list(lookup, flat=True)
         found |= {v for v in values if v is not None}

@@ -9,6 +9,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
 from comptoir.audit.models import Action
+from comptoir.audit.reads import subjects_of
 from comptoir.audit.services import Actor, audit_record
 from comptoir.core.changes import changed, snapshot
 
@@ -46,7 +47,10 @@ def raise_if(errors: dict[str, ValidationError]) -> None:
 
 
 def audit(*, actor: Actor, action: str, instance: models.Model, fields: Iterable[str]) -> None:
-    """One audit record for a change of ``instance``: the field names, never the values."""
+    """One audit record for a change of ``instance``: the field names, never
+    the values, and the data subject the row is about when it is known
+    without a query (``subjects_of(..., loaded_only=True)``), so the change
+    stays in the person's trail after the row is gone."""
     audit_record(
         actor=actor,
         action=action,
@@ -54,6 +58,7 @@ def audit(*, actor: Actor, action: str, instance: models.Model, fields: Iterable
         object_type=instance._meta.label_lower,
         object_id=instance.pk,
         fields=list(fields),
+        subjects=subjects_of([instance], loaded_only=True),
     )
 
 

@@ -157,6 +157,7 @@ def party_detail(request, party_id: int):
             "timeline": detail.timeline,
             "opportunities": opportunities,
             "can_manage": _can(request, Permission.CONTACTS_MANAGE),
+            "can_see_trail": _can(request, Permission.PRIVACY_MANAGE),
             "can_see_sales": can_see_sales,
             "can_manage_sales": _can(request, Permission.SALES_MANAGE),
             "can_see_bank": access.sees_bank_details(role),

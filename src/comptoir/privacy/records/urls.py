@@ -1,3 +1,14 @@
+from django.urls import path
+
+from comptoir.privacy.records import trail_views
+
 app_name = "records"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("trail/<uuid:subject_uuid>/", trail_views.subject_trail, name="trail"),
+    path(
+        "trail/<uuid:subject_uuid>/notify/",
+        trail_views.recipients_notify,
+        name="recipients_notify",
+    ),
+]
