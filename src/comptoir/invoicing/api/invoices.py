@@ -265,7 +265,7 @@ def _file_response(request, invoice_id: int, format: str) -> HttpResponse:
             {"status": _("A draft has no e-invoice file: issue it first.")}, code="draft"
         )
     row = document_file_store(actor=request_actor(request), invoice=invoice, format=format)
-    record_read(request, object_type=FILE, object_id=row.pk, subjects=subjects_of([row]))
+    record_read(request, object_type=FILE, object_id=row.pk, subjects=subjects_of([invoice]))
     response = HttpResponse(files.stored_bytes(row), content_type=files.MEDIA_TYPES[format])
     response["Content-Disposition"] = f'attachment; filename="{row.name}"'
     response["X-Content-SHA256"] = row.sha256

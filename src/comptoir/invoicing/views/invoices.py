@@ -268,7 +268,7 @@ def invoice_file(request, invoice_id: int, format: str):
     if not invoice.is_issued:
         raise Http404
     row = document_file_store(actor=request_actor(request), invoice=invoice, format=format)
-    record_read(request, object_type=FILE, object_id=row.pk, subjects=subjects_of([row]))
+    record_read(request, object_type=FILE, object_id=row.pk, subjects=subjects_of([invoice]))
     response = HttpResponse(files.stored_bytes(row), content_type=files.MEDIA_TYPES[format])
     response["Content-Disposition"] = f'attachment; filename="{row.name}"'
     return response
