@@ -53,6 +53,7 @@ OBJECTS_OF_B = {
     "issued_id": lambda world: Invoice.objects.of(world.org_b).filter(status="issued").get().pk,
     "payment_id": lambda world: Payment.objects.of(world.org_b).get().pk,
     "bill_id": lambda world: SupplierBill.objects.of(world.org_b).get().pk,
+    "subject_uuid": lambda world: ContactPerson.objects.of(world.org_b).get().data_subject.uuid,
 }
 BODIES = {"patch": {"role": "sales"}, "put": {}, "post": {}}
 # Valid bodies where {} would be refused (422) before the object is looked up.
@@ -71,6 +72,7 @@ ROUTE_BODIES = {
     ("post", "/api/invoices/{issued_id}/send"): {"contact_person_id": 1},
     ("post", "/api/payments/{payment_id}/allocations"): {"invoice_id": 1, "amount": "1"},
     ("post", "/api/orders/{order_id}/deliveries"): {"lines": []},
+    ("post", "/api/data-subjects/{subject_uuid}/recipients/notify"): {"change": "erasure"},
 }
 
 
