@@ -171,16 +171,35 @@ def _append_statements(vendor: str) -> tuple[str, str, str, list]:
 
 @cache
 def _insert_subjects(vendor: str, count: int) -> str:
-    """One INSERT of ``count`` subject rows (an event's data subjects)."""
+    """One INSERT of ``count`` subject rows (an event's data subjects).
+
+    PostgreSQL takes the ids as one array (``unnest``): the same statement
+    whatever their number, three parameters; elsewhere, one row of
+    parameters per subject."""
     meta = AuditEventSubject._meta
     names = ", ".join(
         quote(meta.get_field(n).column) for n in ("event", "organisation_id", "subject_id")
     )
+    table = quote(meta.db_table)
+    if vendor == "postgresql":
+        return f"INSERT INTO {table} ({names}) SELECT %s, %s, unnest(%s::bigint[])"  # noqa: S608
     values = ", ".join(["(%s, %s, %s)"] * count)
-    return f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES {values}"  # noqa: S608
+    return f"INSERT INTO {table} ({names}) VALUES {values}"  # noqa: S608
 
 
-# Rows per INSERT of subjects: well under SQLite's 32,766 parameters.
+def _subject_inserts(vendor: str, event_id: int, organisation_id: int, subject_ids: list[int]):
+    """The statements (and their parameters) that store an event's subjects:
+    one, unless SQLite's parameter limit asks for batches."""
+    if vendor == "postgresql":
+        yield _insert_subjects(vendor, 0), [event_id, organisation_id, subject_ids]
+        return
+    for start in range(0, len(subject_ids), _SUBJECTS_PER_INSERT):
+        batch = subject_ids[start : start + _SUBJECTS_PER_INSERT]
+        params = [v for s in batch for v in (event_id, organisation_id, s)]
+        yield _insert_subjects(vendor, len(batch)), params
+
+
+# Rows per INSERT of subjects on SQLite: well under its 32,766 parameters.
 _SUBJECTS_PER_INSERT = 1000
 
 
@@ -242,10 +261,10 @@ def audit_record(
         event.hash = event_hash(event, subject_ids)
         cursor.execute(insert_event, prepared(columns, event))
         event.pk = cursor.fetchone()[0]
-        for start in range(0, len(subject_ids), _SUBJECTS_PER_INSERT):
-            batch = subject_ids[start : start + _SUBJECTS_PER_INSERT]
-            params = [v for s in batch for v in (event.pk, organisation_id, s)]
-            cursor.execute(_insert_subjects(connection.vendor, len(batch)), params)
+        if subject_ids:
+            inserts = _subject_inserts(connection.vendor, event.pk, organisation_id, subject_ids)
+            for statement, params in inserts:
+                cursor.execute(statement, params)
         cursor.execute(
             move_head, [event.seq, event.hash, head_mac(chain, event.seq, event.hash), head_id]
         )

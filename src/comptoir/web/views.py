@@ -56,8 +56,9 @@ def home(request):
         return render(request, "web/no_organisation.html", status=403)
     board = dashboard_selectors.dashboard(membership=request.membership)
     if board.shows_personal_data:  # parties named: an individual's name is personal data
-        recent, mine = board.recent or [], board.my_opportunities or []
-        shown = [*recent, *mine, *(row.party for row in [*recent, *mine])]
+        # An interaction is about its contact person or its individual party,
+        # an opportunity about its party's person (their declarations).
+        shown = [*(board.recent or []), *(board.my_opportunities or [])]
         record_list(request, object_type="parties.party", subjects=subjects_of(shown))
     return render(request, "web/home.html", {"dashboard": board})
 
