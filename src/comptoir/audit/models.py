@@ -111,7 +111,12 @@ class AuditEventSubject(models.Model):
     outlives the person (an erased person's trail stays, pseudonymous).
     """
 
-    event = models.ForeignKey(AuditEvent, on_delete=models.CASCADE, related_name="subjects")
+    # No database constraint: the journal's tables refuse TRUNCATE with their
+    # own trigger (a foreign key would answer first), and the purge deletes an
+    # event's subjects with it (CASCADE, done by Django).
+    event = models.ForeignKey(
+        AuditEvent, on_delete=models.CASCADE, related_name="subjects", db_constraint=False
+    )
     organisation_id = models.BigIntegerField()
     subject_id = models.BigIntegerField(help_text="privacy.DataSubject id")
 

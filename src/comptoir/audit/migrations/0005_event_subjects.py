@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('organisation_id', models.BigIntegerField()),
                 ('subject_id', models.BigIntegerField(help_text='privacy.DataSubject id')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subjects', to='audit.auditevent')),
+                ('event', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='subjects', to='audit.auditevent')),
             ],
             options={
                 'indexes': [models.Index(fields=['organisation_id', 'subject_id'], name='audit_subject_org')],
