@@ -1230,6 +1230,8 @@ def _invoice_send(world, actor, smtp):
             Event(Action.CREATE, "invoicing.documentfile", frozenset({"format"})),
             Event(Action.CREATE, "mail.message"),
             Event(Action.CREATE, "invoicing.documentsending", frozenset({"recipient_email"})),
+            # GDPR art. 19: the contact person's data went to that address.
+            Event(Action.CREATE, "privacy_records.disclosure", frozenset({"recipient"})),
         ],
         values=[email],
     )

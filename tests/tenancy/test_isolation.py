@@ -101,6 +101,7 @@ ROUTE_BODIES = {
         "purpose": "prospection_post",
         "channel": "phone",
     },
+    ("post", "/api/data-subjects/{subject_uuid}/recipients/notify"): {"change": "erasure"},
 }
 
 

@@ -6,7 +6,7 @@ from comptoir.accounts.models import ApiToken, TokenScope
 from comptoir.api.auth import require
 from comptoir.api.errors import ERRORS
 from comptoir.api.modelschema import model_schema
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list_page, record_read
 from comptoir.core.http import request_actor
 from comptoir.tenancy.roles import Permission
 
@@ -53,7 +53,7 @@ TokenIn = model_schema(
 def token_list(request):
     """The caller's own tokens in this organisation."""
     require(request, Permission.TOKENS_USE)
-    record_list(request, object_type="accounts.ApiToken")
+    record_list_page(request, object_type="accounts.ApiToken")
     return selectors.token_list(organisation=request.organisation, user=request.user)
 
 
@@ -63,7 +63,7 @@ def token_detail(request, token_id: int):
     token = selectors.token_get(
         organisation=request.organisation, user=request.user, token_id=token_id
     )
-    record_read(request, object_type="accounts.ApiToken", object_id=token.pk)
+    record_read(request, object_type="accounts.ApiToken", object_id=token.pk, subjects=())
     return token
 
 

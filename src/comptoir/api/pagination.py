@@ -4,11 +4,14 @@
 ``MAX_OFFSET``; anything else is a 422 naming the parameter and its bound, and the
 OpenAPI document carries the bounds (``minimum``/``maximum``) for clients to read.
 Every list of the API uses it: ``@paginate(Pagination)`` (it is also ninja's
-default, ``NINJA_PAGINATION_CLASS``).
+default, ``NINJA_PAGINATION_CLASS``). It writes the list's audit event once the
+page is cut, naming the data subjects of the rows it holds.
 """
 
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
+
+from comptoir.audit.reads import record_list_shown
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 200
@@ -23,3 +26,12 @@ class Pagination(LimitOffsetPagination):
 
     def __init__(self, **kwargs):
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        """The page, and the LIST event naming the data subjects of its rows
+        when the view announced one (``audit.reads.record_list_page``)."""
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        items = list(page[self.items_attribute])
+        page[self.items_attribute] = items
+        record_list_shown(request, items)
+        return page

@@ -9,7 +9,7 @@ from comptoir.api.errors import ERRORS
 from comptoir.api.modelschema import Id, IsoDateTime
 from comptoir.audit import selectors
 from comptoir.audit.models import Action, ActorKind, AuditEvent
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list_page, record_read
 from comptoir.tenancy.roles import Permission
 
 router = Router(tags=["audit"])
@@ -63,7 +63,7 @@ def _selector_filters(filters: EventFilter) -> dict:
 @paginate
 def event_list(request, filters: Query[EventFilter]):
     require(request, Permission.AUDIT_VIEW)
-    record_list(request, object_type="audit.AuditEvent")
+    record_list_page(request, object_type="audit.AuditEvent")
     return selectors.audit_event_list(
         organisation_id=request.organisation.pk, **_selector_filters(filters)
     )
@@ -73,5 +73,5 @@ def event_list(request, filters: Query[EventFilter]):
 def event_detail(request, event_id: int):
     require(request, Permission.AUDIT_VIEW)
     event = selectors.audit_event_get(organisation_id=request.organisation.pk, event_id=event_id)
-    record_read(request, object_type="audit.AuditEvent", object_id=event.pk)
+    record_read(request, object_type="audit.AuditEvent", object_id=event.pk, subjects=())
     return event

@@ -35,6 +35,7 @@ class Action(models.TextChoices):
     TOKEN_CREATE = "token_create", _("API token created")
     TOKEN_REVOKE = "token_revoke", _("API token revoked")
     PURGE = "purge", _("Journal purge")
+    NOTIFY = "notify", _("Recipients notified")
 
 
 class ActorKind(models.TextChoices):
@@ -98,6 +99,42 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain}#{self.seq} {self.action}"
+
+
+class AuditEventSubject(models.Model):
+    """A data subject whose data an event showed, read, exported or changed:
+    what lets the DPO answer "who saw this person" (``selectors.subject_trail``).
+
+    Written with its event, in one bulk insert, and covered by the event's
+    hash (a digest of the event's sorted subject ids), so adding, removing or
+    changing a row breaks the chain. Plain ids, like the event's: the journal
+    outlives the person (an erased person's trail stays, pseudonymous).
+    """
+
+    # No database constraint: the journal's tables refuse TRUNCATE with their
+    # own trigger (a foreign key would answer first), and the purge deletes an
+    # event's subjects with it (CASCADE, done by Django).
+    event = models.ForeignKey(
+        AuditEvent, on_delete=models.CASCADE, related_name="subjects", db_constraint=False
+    )
+    organisation_id = models.BigIntegerField()
+    subject_id = models.BigIntegerField(help_text="privacy.DataSubject id")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation_id", "subject_id"], name="audit_subject_org"),
+        ]
+
+    class Privacy:
+        # A pseudonymous id (the DataSubject's pk), never a value; purged
+        # with its event.
+        subject = None
+        retention = retention.SECURITY_LOGS
+        fields: dict = {}
+        not_personal: list = []
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} about subject {self.subject_id}"
 
 
 class AuditChainHead(models.Model):

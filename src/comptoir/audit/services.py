@@ -25,6 +25,7 @@ from comptoir.audit.models import (
     AuditChainHead,
     AuditCheckpoint,
     AuditEvent,
+    AuditEventSubject,
     chain_of,
 )
 from comptoir.core.rawsql import prepared, quote
@@ -96,29 +97,41 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def event_hash(event: AuditEvent) -> str:
+def _subjects_digest(subject_ids: Iterable[int]) -> str:
+    """SHA-256 of an event's sorted, distinct subject ids: what its hash covers."""
+    # Not deduplicated here: a row added twice must change the digest.
+    ids = ",".join(str(i) for i in sorted(subject_ids))
+    return hashlib.sha256(ids.encode()).hexdigest()
+
+
+def event_hash(event: AuditEvent, subject_ids: Iterable[int] = ()) -> str:
     """HMAC-SHA256 of the event's content and its predecessor's hash.
 
     Keyed with a key derived from the master key (never in the database), so
     someone who can write to the database still cannot forge a valid chain.
+    The digest of the data subjects the event names is covered only when
+    there are some, so the events written before subjects were recorded
+    (and those naming nobody) keep the hash they were written with.
     """
-    return _mac(
-        [
-            event.chain,
-            event.seq,
-            event.organisation_id,
-            event.actor_kind,
-            event.actor_user_id,
-            event.actor_token_id,
-            event.action,
-            event.object_type,
-            event.object_id,
-            list(event.fields),
-            _canonical_ip(event.ip_address),
-            _iso(event.created_at),
-            event.prev_hash,
-        ]
-    )
+    subject_ids = list(subject_ids)
+    payload = [
+        event.chain,
+        event.seq,
+        event.organisation_id,
+        event.actor_kind,
+        event.actor_user_id,
+        event.actor_token_id,
+        event.action,
+        event.object_type,
+        event.object_id,
+        list(event.fields),
+        _canonical_ip(event.ip_address),
+        _iso(event.created_at),
+        event.prev_hash,
+    ]
+    if subject_ids:
+        payload.append(["subjects", _subjects_digest(subject_ids)])
+    return _mac(payload)
 
 
 def head_mac(chain: str, seq: int, last_hash: str) -> str:
@@ -156,6 +169,40 @@ def _append_statements(vendor: str) -> tuple[str, str, str, list]:
     return select_head, insert_event, move_head, fields
 
 
+@cache
+def _insert_subjects(vendor: str, count: int) -> str:
+    """One INSERT of ``count`` subject rows (an event's data subjects).
+
+    PostgreSQL takes the ids as one array (``unnest``): the same statement
+    whatever their number, three parameters; elsewhere, one row of
+    parameters per subject."""
+    meta = AuditEventSubject._meta
+    names = ", ".join(
+        quote(meta.get_field(n).column) for n in ("event", "organisation_id", "subject_id")
+    )
+    table = quote(meta.db_table)
+    if vendor == "postgresql":
+        return f"INSERT INTO {table} ({names}) SELECT %s, %s, unnest(%s::bigint[])"  # noqa: S608
+    values = ", ".join(["(%s, %s, %s)"] * count)
+    return f"INSERT INTO {table} ({names}) VALUES {values}"  # noqa: S608
+
+
+def _subject_inserts(vendor: str, event_id: int, organisation_id: int, subject_ids: list[int]):
+    """The statements (and their parameters) that store an event's subjects:
+    one, unless SQLite's parameter limit asks for batches."""
+    if vendor == "postgresql":
+        yield _insert_subjects(vendor, 0), [event_id, organisation_id, subject_ids]
+        return
+    for start in range(0, len(subject_ids), _SUBJECTS_PER_INSERT):
+        batch = subject_ids[start : start + _SUBJECTS_PER_INSERT]
+        params = [v for s in batch for v in (event_id, organisation_id, s)]
+        yield _insert_subjects(vendor, len(batch)), params
+
+
+# Rows per INSERT of subjects on SQLite: well under its 32,766 parameters.
+_SUBJECTS_PER_INSERT = 1000
+
+
 def _locked_head(cursor, select_head: str, chain: str) -> tuple[int, int, str]:
     """The chain's head (id, seq, hash), locked until the transaction ends
     (FOR UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction holds the
@@ -179,11 +226,20 @@ def audit_record(
     object_type: str = "",
     object_id: object = "",
     fields: Iterable[str] = (),
+    subjects: Iterable[int] = (),
 ) -> AuditEvent:
-    """Append one event to the organisation's chain (the system chain if None)."""
+    """Append one event to the organisation's chain (the system chain if None).
+
+    ``subjects``: the ids of the data subjects (``privacy.DataSubject``)
+    whose data the event showed or touched; written with the event in one
+    more INSERT (none when empty) and covered by its hash.
+    """
     chain = chain_of(organisation_id)
     if isinstance(fields, str):
         fields = [fields]
+    subject_ids = sorted({int(s) for s in subjects if s is not None})
+    if subject_ids and organisation_id is None:
+        raise ValueError("data subjects belong to an organisation: the event needs one")
     select_head, insert_event, move_head, columns = _append_statements(connection.vendor)
     with writer_turn(), transaction.atomic(), connection.cursor() as cursor:
         head_id, seq, prev_hash = _locked_head(cursor, select_head, chain)
@@ -202,14 +258,19 @@ def audit_record(
             created_at=timezone.now(),
             prev_hash=prev_hash,
         )
-        event.hash = event_hash(event)
+        event.hash = event_hash(event, subject_ids)
         cursor.execute(insert_event, prepared(columns, event))
         event.pk = cursor.fetchone()[0]
+        if subject_ids:
+            inserts = _subject_inserts(connection.vendor, event.pk, organisation_id, subject_ids)
+            for statement, params in inserts:
+                cursor.execute(statement, params)
         cursor.execute(
             move_head, [event.seq, event.hash, head_mac(chain, event.seq, event.hash), head_id]
         )
     event._state.adding = False
     event._state.db = connection.alias
+    event.subject_ids = subject_ids
     return event
 
 
@@ -261,12 +322,12 @@ def _verify_chain_now(chain: str, *, upto: int | None = None) -> ChainReport:
         events = events.filter(seq__lte=upto)
     elif head is not None:
         events = events.filter(seq__lte=head.seq)
-    for event in events.order_by("seq").iterator(chunk_size=2000):
+    for event, subject_ids in _with_subjects(events.order_by("seq")):
         if event.seq != expected_seq:
             return ChainReport(chain, checked, expected_seq, f"event {expected_seq} is missing")
         if event.prev_hash != expected_prev:
             return ChainReport(chain, checked, event.seq, "does not follow the event before it")
-        if event_hash(event) != event.hash:
+        if event_hash(event, subject_ids) != event.hash:
             return ChainReport(chain, checked, event.seq, "its content was changed")
         checked += 1
         expected_seq += 1
@@ -297,6 +358,28 @@ def _verify_chain_now(chain: str, *, upto: int | None = None) -> ChainReport:
     if beyond is not None and AuditChainHead.objects.filter(pk=head.pk, seq=head.seq).exists():
         return ChainReport(chain, checked, beyond, "it lies beyond the chain head")
     return ChainReport(chain, checked)
+
+
+def _with_subjects(events, chunk: int = 2000):
+    """Each event with its subject ids, read one chunk of events at a time
+    (one more query per chunk, whatever the number of subjects)."""
+    last_seq = None
+    while True:
+        page = events if last_seq is None else events.filter(seq__gt=last_seq)
+        batch = list(page[:chunk])
+        if not batch:
+            return
+        ids: dict[int, list[int]] = {}
+        rows = AuditEventSubject.objects.filter(event_id__in=[e.pk for e in batch]).values_list(
+            "event_id", "subject_id"
+        )
+        for event_id, subject_id in rows:
+            ids.setdefault(event_id, []).append(subject_id)
+        for event in batch:
+            yield event, ids.get(event.pk, [])
+        if len(batch) < chunk:
+            return
+        last_seq = batch[-1].seq
 
 
 def audit_verify(
@@ -356,7 +439,9 @@ def audit_purge(*, before: datetime) -> int:
                 broken.append(report)
                 continue
             with _purge_door():
-                count, _ = AuditEvent.objects.filter(chain=chain, seq__lte=last.seq).delete()
+                # The events' subject rows go with them (CASCADE); count events only.
+                _, deleted = AuditEvent.objects.filter(chain=chain, seq__lte=last.seq).delete()
+                count = deleted.get(AuditEvent._meta.label, 0)
             checkpoint = AuditCheckpoint(
                 chain=chain, seq=last.seq, hash=last.hash, purged=count, created_at=timezone.now()
             )

@@ -14,6 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
 from comptoir.audit.models import Action
+from comptoir.audit.reads import subjects_of
 from comptoir.audit.services import Actor, audit_record
 from comptoir.core.changes import changed, snapshot
 from comptoir.privacy.restriction import refuse_if_restricted
@@ -54,8 +55,11 @@ def raise_if(errors: dict[str, ValidationError]) -> None:
 
 
 def audit(*, actor: Actor, action: str, instance: models.Model, fields: Iterable[str]) -> None:
-    """One audit record for a change of ``instance``: the field names, never the values.
-    A deletion of a row about a restricted person is refused (and rolled back)."""
+    """One audit record for a change of ``instance``: the field names, never
+    the values, and the data subject the row is about when it is known
+    without a query (``subjects_of(..., loaded_only=True)``), so the change
+    stays in the person's trail after the row is gone. A deletion of a row
+    about a restricted person is refused (and rolled back)."""
     if action == Action.DELETE:
         refuse_if_restricted(instance)
     audit_record(
@@ -65,6 +69,7 @@ def audit(*, actor: Actor, action: str, instance: models.Model, fields: Iterable
         object_type=instance._meta.label_lower,
         object_id=instance.pk,
         fields=list(fields),
+        subjects=subjects_of([instance], loaded_only=True),
     )
 
 

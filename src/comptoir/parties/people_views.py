@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from comptoir.audit.reads import record_list
+from comptoir.audit.reads import record_list, subjects_of
 from comptoir.parties import selectors
 from comptoir.parties.models import ContactPerson
 from comptoir.parties.people_forms import ContactPersonFilterForm
@@ -44,8 +44,8 @@ def contact_person_list(request):
             )
         else:
             people = people.none()
-    record_list(request, object_type=CONTACT_PERSON)
     page = Paginator(people, PAGE_SIZE).get_page(data.get("page"))
+    record_list(request, object_type=CONTACT_PERSON, subjects=subjects_of(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("name", None)

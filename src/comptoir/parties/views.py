@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list, record_read, subjects_of
 from comptoir.core.http import request_actor
 from comptoir.parties import access, selectors, services
 from comptoir.parties import consent as party_consent
@@ -79,8 +79,8 @@ def party_list(request):
             )
         else:
             parties = parties.none()
-    record_list(request, object_type=PARTY)
     page = Paginator(parties, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_list(request, object_type=PARTY, subjects=subjects_of(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -126,7 +126,7 @@ def party_search(request):
             for person in contacts[: PAGE_SIZE * 4]:
                 found.setdefault(person.party_id, person.party)
         results = list(found.values())
-        record_list(request, object_type=PARTY)
+        record_list(request, object_type=PARTY, subjects=subjects_of(results))
     return render(
         request,
         "parties/party_search.html",
@@ -145,7 +145,6 @@ def party_detail(request, party_id: int):
         detail = selectors.party_detail(organisation=request.organisation, party_id=party_id)
     except Party.DoesNotExist as exc:
         raise Http404 from exc
-    record_read(request, object_type=PARTY, object_id=party_id)
     role = request.membership.role
     statuses = party_consent.contact_statuses(
         organisation=request.organisation, people=detail.contact_persons
@@ -154,10 +153,15 @@ def party_detail(request, party_id: int):
         person.computed_status = statuses.get(person.pk)
     can_see_sales = _can(request, Permission.SALES_VIEW)
     opportunities = (
-        sales_selectors.opportunity_list(organisation=request.organisation, party=detail.party)
+        list(
+            sales_selectors.opportunity_list(organisation=request.organisation, party=detail.party)
+        )
         if can_see_sales
         else None
     )
+    # The party's person, its contact persons and the people of its timeline.
+    shown = [detail.party, *detail.contact_persons, *detail.timeline, *(opportunities or ())]
+    record_read(request, object_type=PARTY, object_id=party_id, subjects=subjects_of(shown))
     return render(
         request,
         "parties/party_detail.html",
@@ -246,7 +250,7 @@ def party_edit(request, party_id: int):
     else:
         initial = form_class.initial_from(party, role)
         form = form_class(initial=initial, organisation=request.organisation, role=role)
-        record_read(request, object_type=PARTY, object_id=party.pk)
+        record_read(request, object_type=PARTY, object_id=party.pk, subjects=subjects_of([party]))
     title = _("Edit %(name)s") % {"name": party.display_name}
     context = {"form": form, "title": title, "party": party, "frozen_subject": _frozen(party)}
     return render(request, "parties/party_form.html", context)
@@ -297,7 +301,12 @@ def contact_person_edit(request, contact_person_id: int):
             return redirect("parties:party_detail", party_id=person.party_id)
     else:
         form = ContactPersonForm(initial=ContactPersonForm.initial_from(person))
-        record_read(request, object_type=CONTACT_PERSON, object_id=person.pk)
+        record_read(
+            request,
+            object_type=CONTACT_PERSON,
+            object_id=person.pk,
+            subjects=subjects_of([person]),
+        )
     return render(
         request,
         "parties/contact_person_form.html",

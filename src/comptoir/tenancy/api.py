@@ -6,7 +6,7 @@ from ninja.pagination import paginate
 from comptoir.api.auth import require
 from comptoir.api.errors import ERRORS
 from comptoir.api.modelschema import model_schema
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list_page, record_read
 from comptoir.core.http import request_actor
 from comptoir.tenancy import selectors, services
 from comptoir.tenancy.models import Organisation
@@ -35,7 +35,9 @@ OrganisationPatch = model_schema(
 @router.get("", response={200: OrganisationOut, **ERRORS})
 def organisation_detail(request):
     require(request, Permission.ORGANISATION_VIEW)
-    record_read(request, object_type="tenancy.Organisation", object_id=request.organisation.pk)
+    record_read(
+        request, object_type="tenancy.Organisation", object_id=request.organisation.pk, subjects=()
+    )
     return request.organisation
 
 
@@ -69,7 +71,7 @@ class MemberRolePatch(Schema):
 @paginate
 def member_list(request):
     require(request, Permission.MEMBERS_VIEW)
-    record_list(request, object_type="tenancy.Membership")
+    record_list_page(request, object_type="tenancy.Membership")
     return selectors.membership_list(organisation=request.organisation)
 
 
@@ -79,7 +81,7 @@ def member_detail(request, member_id: int):
     membership = selectors.membership_get(
         organisation=request.organisation, membership_id=member_id
     )
-    record_read(request, object_type="tenancy.Membership", object_id=membership.pk)
+    record_read(request, object_type="tenancy.Membership", object_id=membership.pk, subjects=())
     return membership
 
 

@@ -17,7 +17,7 @@ from comptoir.accounts import services as account_services
 from comptoir.accounts.models import ApiToken
 from comptoir.accounts.throttling import user_unlock
 from comptoir.audit import selectors as audit_selectors
-from comptoir.audit.reads import record_list
+from comptoir.audit.reads import record_list, subjects_of
 from comptoir.core.dates import day_start
 from comptoir.core.http import request_actor
 from comptoir.tenancy import selectors as tenancy_selectors
@@ -56,7 +56,10 @@ def home(request):
         return render(request, "web/no_organisation.html", status=403)
     board = dashboard_selectors.dashboard(membership=request.membership)
     if board.shows_personal_data:  # parties named: an individual's name is personal data
-        record_list(request, object_type="parties.party")
+        # An interaction is about its contact person or its individual party,
+        # an opportunity about its party's person (their declarations).
+        shown = [*(board.recent or []), *(board.my_opportunities or [])]
+        record_list(request, object_type="parties.party", subjects=subjects_of(shown))
     return render(request, "web/home.html", {"dashboard": board})
 
 
@@ -98,7 +101,7 @@ def members(request):
             if outcome.saved:
                 messages.success(request, _("The member was added."))
                 return redirect("members")
-    record_list(request, object_type="tenancy.Membership")
+    record_list(request, object_type="tenancy.Membership", subjects=())
     rows = [
         (m, MemberRoleForm(initial={"role": m.role}, prefix=f"m{m.pk}"))
         for m in tenancy_selectors.membership_list(organisation=request.organisation)
@@ -187,7 +190,7 @@ def tokens(request):
         if outcome.saved:
             _token, created = outcome.value
             form = TokenCreateForm()
-    record_list(request, object_type="accounts.ApiToken")
+    record_list(request, object_type="accounts.ApiToken", subjects=())
     token_rows = account_selectors.token_list(organisation=request.organisation, user=request.user)
     return render(
         request, "web/tokens.html", {"tokens": token_rows, "form": form, "created": created}
@@ -225,7 +228,7 @@ AUDIT_FILTERS = (
 @permission_required(Permission.AUDIT_VIEW)
 def audit(request):
     form = AuditFilterForm(request.GET or None)
-    record_list(request, object_type="audit.AuditEvent")
+    record_list(request, object_type="audit.AuditEvent", subjects=())
     events = audit_selectors.audit_event_list(organisation_id=request.organisation.pk)
     if form.is_bound:
         if form.is_valid():

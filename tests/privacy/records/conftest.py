@@ -1,5 +1,6 @@
 """Clients, persons and invoices made through the services (the invoicing
-tests' own fixtures), for the erasure and retention tests."""
+tests' own fixtures) for the erasure and retention tests; the SMTP server and
+tasks run as they are enqueued, for the art. 19 and trail tests."""
 
 import pytest
 from django.db import connection
@@ -15,7 +16,9 @@ from tests.invoicing.conftest import (  # noqa: F401 (fixtures)
     make_draft,
     make_person,
 )
+from tests.mail.conftest import immediate_tasks  # noqa: F401 (a fixture)
 from tests.privacy.records.models import IdentityCopy
+from tests.smtp import smtp  # noqa: F401 (a fixture)
 
 fr = Faker("fr_FR")
 

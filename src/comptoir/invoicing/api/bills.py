@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 from comptoir.api.auth import require
 from comptoir.api.errors import ERRORS
 from comptoir.api.modelschema import Id, model_schema
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list_page, record_read, subjects_of
 from comptoir.core.http import request_actor
 from comptoir.invoicing import selectors_bills as selectors
 from comptoir.invoicing.einvoice import reader
@@ -185,7 +185,7 @@ def bill_list(request, filters: Query[BillFilter]):
         supplier = Party.objects.of(request.organisation).filter(pk=filters.supplier_id).first()
         if supplier is None:
             return SupplierBill.objects.of(request.organisation).none()
-    record_list(request, object_type=BILL)
+    record_list_page(request, object_type=BILL)
     return selectors.bill_list(organisation=request.organisation, supplier=supplier)
 
 
@@ -194,7 +194,7 @@ def bill_detail(request, bill_id: int):
     """The bill, the findings of the official rules on its file, and its lines."""
     require(request, Permission.FINANCE_VIEW)
     bill = selectors.bill_get(organisation=request.organisation, bill_id=bill_id)
-    record_read(request, object_type=BILL, object_id=bill.pk)
+    record_read(request, object_type=BILL, object_id=bill.pk, subjects=subjects_of([bill]))
     return bill_detail_body(bill)
 
 
@@ -216,7 +216,7 @@ def bill_original(request, bill_id: int):
     """The original file, unaltered (its SHA-256 is the bill's ``file_sha256``)."""
     require(request, Permission.FINANCE_VIEW)
     bill = selectors.bill_get(organisation=request.organisation, bill_id=bill_id)
-    record_read(request, object_type=BILL, object_id=bill.pk)
+    record_read(request, object_type=BILL, object_id=bill.pk, subjects=subjects_of([bill]))
     response = HttpResponse(selectors.bill_original(bill=bill), content_type=bill.content_type)
     suffix = "pdf" if bill.is_pdf else "xml"
     response["Content-Disposition"] = f'attachment; filename="supplier-bill-{bill.pk}.{suffix}"'

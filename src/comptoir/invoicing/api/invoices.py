@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 
 from comptoir.api.auth import require
 from comptoir.api.errors import ERRORS
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list_page, record_read, subjects_of
 from comptoir.core.http import request_actor
 from comptoir.core.modelfields import parse_decimal
 from comptoir.invoicing import selectors, services
@@ -84,7 +84,7 @@ def invoice_list(request, filters: Query[InvoiceFilter]):
     only for the roles that see sales or finance figures."""
     require(request, Permission.CONTACTS_VIEW)
     party = common.party(request, filters.party_id)
-    record_list(request, object_type=INVOICE)
+    record_list_page(request, object_type=INVOICE)
     rows = selectors.invoice_list(
         organisation=request.organisation,
         status=filters.status or "",
@@ -113,7 +113,7 @@ def invoice_create(request, payload: InvoiceIn):
 def invoice_detail(request, invoice_id: int):
     require(request, Permission.CONTACTS_VIEW)
     invoice = _invoice(request, invoice_id)
-    record_read(request, object_type=INVOICE, object_id=invoice.pk)
+    record_read(request, object_type=INVOICE, object_id=invoice.pk, subjects=subjects_of([invoice]))
     return invoice
 
 
@@ -265,7 +265,7 @@ def _file_response(request, invoice_id: int, format: str) -> HttpResponse:
             {"status": _("A draft has no e-invoice file: issue it first.")}, code="draft"
         )
     row = document_file_store(actor=request_actor(request), invoice=invoice, format=format)
-    record_read(request, object_type=FILE, object_id=row.pk)
+    record_read(request, object_type=FILE, object_id=row.pk, subjects=subjects_of([invoice]))
     response = HttpResponse(files.stored_bytes(row), content_type=files.MEDIA_TYPES[format])
     response["Content-Disposition"] = f'attachment; filename="{row.name}"'
     response["X-Content-SHA256"] = row.sha256

@@ -19,7 +19,7 @@ from ninja.pagination import paginate
 from comptoir.api.auth import require
 from comptoir.api.errors import ERRORS
 from comptoir.api.modelschema import Id, model_schema
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list_page, record_read, subjects_of
 from comptoir.core.http import request_actor
 from comptoir.core.money import to_cents
 from comptoir.invoicing import selectors_accounts as accounts
@@ -213,7 +213,7 @@ def payment_list(request, filters: Query[PaymentFilter]):
         party = _one(
             parties.party_list(organisation=request.organisation), filters.party_id, "party_id"
         )
-    record_list(request, object_type=PAYMENT)
+    record_list_page(request, object_type=PAYMENT)
     return accounts.payment_list(organisation=request.organisation, party=party)
 
 
@@ -241,7 +241,7 @@ def payment_create(request, payload: PaymentIn):
 def payment_detail(request, payment_id: int):
     require(request, accounts.PAYMENTS_VIEW)
     payment = _payment_of(request, payment_id)
-    record_read(request, object_type=PAYMENT, object_id=payment.pk)
+    record_read(request, object_type=PAYMENT, object_id=payment.pk, subjects=subjects_of([payment]))
     return _detail(request, payment)
 
 
@@ -287,7 +287,7 @@ def client_account(request, party_id: int):
     require(request, accounts.ACCOUNT_VIEW)
     party = parties.party_get(organisation=request.organisation, party_id=party_id)
     account = accounts.client_account(organisation=request.organisation, party=party)
-    record_read(request, object_type=PARTY, object_id=party.pk)
+    record_read(request, object_type=PARTY, object_id=party.pk, subjects=subjects_of([party]))
     return {
         "party_id": party.pk,
         **{

@@ -6,7 +6,8 @@ PDF, and its UBL where one was issued (a Belgian client's, or one made on
 request), as kept since they were first made (``document_file_store``; made
 now from the frozen snapshot if never asked for yet), under
 ``DIR/<organisation>/<year>/``; and ``DIR/index.csv``: number, kind, date,
-client, totals, file names and their SHA-256.
+client, totals, file names and their SHA-256. Each document of an individual
+client is recorded as a disclosure of their data (GDPR art. 19).
 """
 
 import csv
@@ -20,7 +21,10 @@ from comptoir.invoicing import selectors
 from comptoir.invoicing.einvoice import files
 from comptoir.invoicing.models import DocumentFile, FileFormat, Invoice, InvoiceStatus
 from comptoir.invoicing.services.files import document_file_store
+from comptoir.privacy.records.disclosures import disclosure_record
+from comptoir.privacy.records.models import RecipientKind
 
+EXPORT_RECIPIENT = "comptoir invoices export to"
 HELP = "write every issued document's Factur-X PDF (and UBL) with a CSV index into DIR"
 COLUMNS = [
     "organisation",
@@ -52,7 +56,9 @@ def issued(organisation: int | None, year: int | None):
         rows = rows.filter(organisation_id=organisation)
     if year is not None:
         rows = rows.filter(issue_date__year=year)
-    return rows.select_related("organisation").order_by("organisation_id", "issue_date", "pk")
+    return rows.select_related("organisation", "party__data_subject").order_by(
+        "organisation_id", "issue_date", "pk"
+    )
 
 
 def _write(directory: Path, invoice: Invoice, row: DocumentFile) -> str:
@@ -102,5 +108,15 @@ def run(
                         "ubl_sha256": ubl.sha256 if ubl else "",
                     }
                 )
+                if invoice.party.data_subject_id is not None:
+                    # The file leaves the organisation with an individual's data (art. 19).
+                    disclosure_record(
+                        organisation=invoice.organisation,
+                        subject=invoice.party.data_subject,
+                        kind=RecipientKind.EXPORT,
+                        recipient=f"{EXPORT_RECIPIENT} {root.resolve()}",
+                        what=invoice.number,
+                        actor=actor,
+                    )
                 progress.advance(task)
     command.stdout.write(f"{len(invoices)} issued document(s) written to {root}")

@@ -5,8 +5,9 @@ The Factur-X PDF is attached (with the UBL for a Belgian client), as stored
 goes to the client's email or to one of its contact persons', is written in
 the document's language, and is put in the outbox (``comptoir.mail``) by
 Django's mail API within the transaction; each sending is recorded
-(``DocumentSending``: who received which files, for GDPR art. 19) and
-journalled.
+(``DocumentSending``: who received which files) and journalled, and the
+people whose data went with it get a disclosure (GDPR art. 19,
+``privacy.records.disclosures``).
 """
 
 from django.conf import settings
@@ -24,6 +25,8 @@ from comptoir.invoicing.einvoice import files
 from comptoir.invoicing.models import DocumentSending, FileFormat, Invoice, InvoiceKind
 from comptoir.invoicing.services.files import invoice_files_store
 from comptoir.parties.models import ContactPerson
+from comptoir.privacy.records.disclosures import disclosure_record
+from comptoir.privacy.records.models import RecipientKind
 from comptoir.sales import printing
 
 
@@ -100,4 +103,19 @@ def invoice_send(
         instance=sending,
         fields=["invoice", "recipient_email", "recipient_party", "recipient_contact", "files"],
     )
+    # GDPR art. 19: the people whose data went with the document (an
+    # individual client, the contact person it was addressed to).
+    people = {party.data_subject_id: party.data_subject} if party.data_subject_id else {}
+    if contact_person is not None and contact_person.data_subject_id:
+        people[contact_person.data_subject_id] = contact_person.data_subject
+    for person in people.values():
+        disclosure_record(
+            organisation=invoice.organisation,
+            subject=person,
+            kind=RecipientKind.EMAIL,
+            recipient=recipient,
+            what=subject,
+            actor=actor,
+            occurred_at=sending.sent_at,
+        )
     return sending

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list, record_read, subjects_of
 from comptoir.core.http import request_actor
 from comptoir.invoicing import selectors_bills as selectors
 from comptoir.invoicing.einvoice import reader
@@ -66,7 +66,7 @@ class BillUploadForm(forms.Form):
 def _list_page(request, form, status=200):
     bills = selectors.bill_list(organisation=request.organisation)
     page = Paginator(bills, PAGE_SIZE).get_page(request.GET.get("page"))
-    record_list(request, object_type=BILL)
+    record_list(request, object_type=BILL, subjects=subjects_of(page.object_list))
     return render(
         request,
         "invoicing/bills.html",
@@ -137,7 +137,7 @@ def _bill(request, bill_id: int) -> SupplierBill:
 def bill_detail(request, bill_id: int):
     bill = _bill(request, bill_id)
     received = reader.read(selectors.bill_original(bill=bill))
-    record_read(request, object_type=BILL, object_id=bill.pk)
+    record_read(request, object_type=BILL, object_id=bill.pk, subjects=subjects_of([bill]))
     findings = sorted(bill.findings, key=lambda f: (f["flag"] != "fatal", f["rules"], f["id"]))
     return render(
         request,
@@ -156,7 +156,7 @@ def bill_detail(request, bill_id: int):
 @permission_required(Permission.FINANCE_VIEW)
 def bill_original(request, bill_id: int):
     bill = _bill(request, bill_id)
-    record_read(request, object_type=BILL, object_id=bill.pk)
+    record_read(request, object_type=BILL, object_id=bill.pk, subjects=subjects_of([bill]))
     response = HttpResponse(selectors.bill_original(bill=bill), content_type=bill.content_type)
     suffix = "pdf" if bill.is_pdf else "xml"
     response["Content-Disposition"] = f'attachment; filename="supplier-bill-{bill.pk}.{suffix}"'

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list, record_read, subjects_of
 from comptoir.core.http import request_actor
 from comptoir.invoicing import selectors, services
 from comptoir.invoicing.api.invoices import files_after_issue
@@ -91,7 +91,7 @@ def invoice_list(request):
     if figures:  # paid, partly paid, unpaid or overdue (issued invoices)
         rows = with_settlement(rows, organisation=request.organisation)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    record_list(request, object_type=INVOICE)
+    record_list(request, object_type=INVOICE, subjects=subjects_of(page.object_list))
     return render(
         request,
         "invoicing/invoice_list.html",
@@ -168,14 +168,17 @@ def _detail_context(request, invoice: Invoice, line_form=None) -> dict:
         "down_payments": invoice.down_payments.all(),
         "files": {f.format: f for f in invoice.files.all()},
         "wants_ubl": invoice.is_issued and invoice.party.country == "BE",
+        "people": people,  # the contact persons named in the send form
     }
 
 
 @permission_required(Permission.CONTACTS_VIEW)
 def invoice_detail(request, invoice_id: int):
     invoice = _invoice_or_404(request, invoice_id)
-    record_read(request, object_type=INVOICE, object_id=invoice.pk)
-    return render(request, "invoicing/invoice_detail.html", _detail_context(request, invoice))
+    context = _detail_context(request, invoice)
+    shown = subjects_of([invoice, *context["people"]])
+    record_read(request, object_type=INVOICE, object_id=invoice.pk, subjects=shown)
+    return render(request, "invoicing/invoice_detail.html", context)
 
 
 @require_POST
@@ -265,7 +268,7 @@ def invoice_file(request, invoice_id: int, format: str):
     if not invoice.is_issued:
         raise Http404
     row = document_file_store(actor=request_actor(request), invoice=invoice, format=format)
-    record_read(request, object_type=FILE, object_id=row.pk)
+    record_read(request, object_type=FILE, object_id=row.pk, subjects=subjects_of([invoice]))
     response = HttpResponse(files.stored_bytes(row), content_type=files.MEDIA_TYPES[format])
     response["Content-Disposition"] = f'attachment; filename="{row.name}"'
     return response

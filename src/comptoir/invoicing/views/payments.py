@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list, record_read, subjects_of
 from comptoir.core.http import request_actor
 from comptoir.invoicing import selectors_accounts as accounts
 from comptoir.invoicing.models import Payment, PaymentAllocation
@@ -50,13 +50,17 @@ def payment_list(request):
     page = Paginator(accounts.payment_list(organisation=request.organisation), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    record_list(request, object_type=PAYMENT)
     role = request.membership.role
     clients = None
+    shown = list(page.object_list)
     if accounts.manages_payments(role):
-        clients = ClientChoiceForm(
-            clients=parties.party_list(organisation=request.organisation, role=PartyRole.CLIENT)
+        # The clients' names fill the form's choices: shown too.
+        client_parties = list(
+            parties.party_list(organisation=request.organisation, role=PartyRole.CLIENT)
         )
+        shown += client_parties
+        clients = ClientChoiceForm(clients=client_parties)
+    record_list(request, object_type=PAYMENT, subjects=subjects_of(shown))
     return render(
         request,
         "invoicing/payment_list.html",
@@ -88,14 +92,14 @@ def payment_create(request, party_id: int | None = None):
     if outcome.saved:
         messages.success(request, _("The payment was recorded."))
         return redirect("invoicing:payment_detail", payment_id=outcome.value.pk)
-    record_read(request, object_type=PARTY, object_id=party.pk)
+    record_read(request, object_type=PARTY, object_id=party.pk, subjects=subjects_of([party]))
     return render(request, "invoicing/payment_form.html", {"form": form, "party": party})
 
 
 @permission_required(accounts.PAYMENTS_VIEW)
 def payment_detail(request, payment_id: int):
     payment = _payment_or_404(request, payment_id)
-    record_read(request, object_type=PAYMENT, object_id=payment.pk)
+    record_read(request, object_type=PAYMENT, object_id=payment.pk, subjects=subjects_of([payment]))
     can_manage = accounts.manages_payments(request.membership.role)
     allocate = None
     if can_manage and payment.amount_unallocated > 0:
@@ -186,7 +190,7 @@ def client_account(request, party_id: int):
     payments = None
     if accounts.sees_payments(role):
         payments = accounts.payment_list(organisation=request.organisation, party=party)
-    record_read(request, object_type=PARTY, object_id=party.pk)
+    record_read(request, object_type=PARTY, object_id=party.pk, subjects=subjects_of([party]))
     return render(
         request,
         "invoicing/account.html",

@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 
 from comptoir.api.auth import TokenAuth, require
 from comptoir.api.errors import ERRORS
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list_page, record_read, subjects_of
 from comptoir.core.http import request_actor
 from comptoir.parties import access, selectors, services
 from comptoir.parties.api.common import (
@@ -64,7 +64,7 @@ def _party_changes(request, payload: PartyPatch) -> dict:
 def party_list(request, filters: Query[PartyFilter]):
     require(request, Permission.CONTACTS_VIEW)
     sales_rep = member(request, filters.sales_rep_id, "sales_rep_id")
-    record_list(request, object_type=PARTY)
+    record_list_page(request, object_type=PARTY)
     return selectors.party_list(
         organisation=request.organisation,
         role=filters.role,
@@ -79,7 +79,7 @@ def party_list(request, filters: Query[PartyFilter]):
 def party_search_by_name(request, prefix: str = Query(..., min_length=1, max_length=200)):
     """Companies whose name starts with ``prefix`` (case and accents ignored)."""
     require(request, Permission.CONTACTS_VIEW)
-    record_list(request, object_type=PARTY)
+    record_list_page(request, object_type=PARTY)
     return selectors.party_search_prefix(organisation=request.organisation, prefix=prefix)
 
 
@@ -100,7 +100,7 @@ def party_search(request, payload: SearchIn):
             _("Give an email, a phone number, a SIREN, an enterprise number or an IBAN."),
             code="empty",
         )
-    record_list(request, object_type=PARTY)
+    record_list_page(request, object_type=PARTY)
     return selectors.party_search_exact(organisation=request.organisation, **values)
 
 
@@ -130,7 +130,8 @@ def party_detail(request, party_id: int):
         opportunities = list(
             sales_selectors.opportunity_list(organisation=organisation, party=detail.party)
         )
-    record_read(request, object_type=PARTY, object_id=detail.party.pk)
+    shown = [detail.party, *detail.contact_persons, *detail.timeline, *(opportunities or ())]
+    record_read(request, object_type=PARTY, object_id=detail.party.pk, subjects=subjects_of(shown))
     return {
         # With the request: bank details only for the roles that see them.
         **PartyOut.model_validate(detail.party, context={"request": request}).dict(),
@@ -172,7 +173,7 @@ def _contact_person_changes(payload: ContactPersonPatch) -> dict:
 def contact_person_list(request, party_id: int):
     require(request, Permission.CONTACTS_VIEW)
     party = party_of(request, party_id)
-    record_list(request, object_type=CONTACT_PERSON)
+    record_list_page(request, object_type=CONTACT_PERSON)
     return selectors.contact_person_list(organisation=request.organisation, party=party)
 
 
@@ -196,7 +197,9 @@ def contact_person_detail(request, contact_person_id: int):
     person = selectors.contact_person_get(
         organisation=request.organisation, contact_person_id=contact_person_id
     )
-    record_read(request, object_type=CONTACT_PERSON, object_id=person.pk)
+    record_read(
+        request, object_type=CONTACT_PERSON, object_id=person.pk, subjects=subjects_of([person])
+    )
     return person
 
 
@@ -224,7 +227,7 @@ def interaction_list(request, party_id: int):
     """The party's timeline, newest first."""
     require(request, Permission.CONTACTS_VIEW)
     party = party_of(request, party_id)
-    record_list(request, object_type=INTERACTION)
+    record_list_page(request, object_type=INTERACTION)
     return selectors.party_timeline(organisation=request.organisation, party=party)
 
 

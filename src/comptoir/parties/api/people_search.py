@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 
 from comptoir.api.auth import TokenAuth, require
 from comptoir.api.errors import ERRORS
-from comptoir.audit.reads import record_list
+from comptoir.audit.reads import record_list_page
 from comptoir.core.text import validate_text
 from comptoir.parties import selectors
 from comptoir.parties.api.common import CONTACT_PERSON, one
@@ -61,7 +61,7 @@ def contact_person_search(request, payload: PersonSearchIn):
         raise ValidationError({"name": _("Give a family name or its first letters.")})
     companies = selectors.party_list(organisation=request.organisation, kind=PartyKind.COMPANY)
     party = one(companies, payload.party_id, "party_id")
-    record_list(request, object_type=CONTACT_PERSON)
+    record_list_page(request, object_type=CONTACT_PERSON)
     return selectors.contact_person_directory(
         organisation=request.organisation,
         party=party,

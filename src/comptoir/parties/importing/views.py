@@ -12,7 +12,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from comptoir.audit.reads import record_read
+from comptoir.audit.reads import record_read, subjects_of
 from comptoir.parties.importing import readers, services, tasks
 from comptoir.parties.importing.models import ImportJob, ImportStatus
 from comptoir.parties.models import ContactPerson, Party
@@ -200,7 +200,12 @@ def import_report(request, job_id: int):
     except FileNotFoundError:
         raise Http404 from None
     # The report holds the rejected rows' cells as read: personal data.
-    record_read(request, object_type=ImportJob._meta.label_lower, object_id=job.pk)
+    record_read(
+        request,
+        object_type=ImportJob._meta.label_lower,
+        object_id=job.pk,
+        subjects=subjects_of([job]),
+    )
     return FileResponse(
         handle,
         as_attachment=True,

@@ -159,6 +159,7 @@ def journal_export(*, organisation, gathered: Gathered, user_ids: Sequence[int],
             organisation_id=organisation.pk,
             object_type=DataSubject._meta.label_lower,
             object_id=subject.uuid,
+            subjects=[subject.pk],
         )
     for user_id in user_ids:
         audit_record(

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 
-from comptoir.audit.reads import record_read
+from comptoir.audit.reads import record_read, subjects_of
 from comptoir.parties import selectors as party_selectors
 from comptoir.parties.api.common import one
 from comptoir.sales import selectors
@@ -87,7 +87,9 @@ PDF = {
 def pdf_response(request, document, object_type: str) -> HttpResponse:
     """The document's PDF; journalled as a read of the document."""
     data, name = selectors.document_pdf(document)
-    record_read(request, object_type=object_type, object_id=document.pk)
+    record_read(
+        request, object_type=object_type, object_id=document.pk, subjects=subjects_of([document])
+    )
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

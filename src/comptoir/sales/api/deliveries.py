@@ -5,7 +5,7 @@ from ninja.pagination import paginate
 
 from comptoir.api.auth import require
 from comptoir.api.errors import ERRORS
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list_page, record_read, subjects_of
 from comptoir.core.http import request_actor
 from comptoir.parties.api.common import one
 from comptoir.sales import selectors, services
@@ -28,7 +28,7 @@ def delivery_list(request, filters: Query[DeliveryFilter]):
     order = one(
         selectors.order_list(organisation=request.organisation), filters.order_id, "order_id"
     )
-    record_list(request, object_type=DELIVERY)
+    record_list_page(request, object_type=DELIVERY)
     return selectors.delivery_list(
         organisation=request.organisation, status=filters.status, order=order
     ).prefetch_related("lines")
@@ -38,7 +38,7 @@ def delivery_list(request, filters: Query[DeliveryFilter]):
 def delivery_detail(request, delivery_id: int):
     require(request, Permission.SALES_VIEW)
     note = _delivery(request, delivery_id)
-    record_read(request, object_type=DELIVERY, object_id=note.pk)
+    record_read(request, object_type=DELIVERY, object_id=note.pk, subjects=subjects_of([note]))
     return note
 
 

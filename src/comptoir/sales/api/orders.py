@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 
 from comptoir.api.auth import require
 from comptoir.api.errors import ERRORS
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list_page, record_read, subjects_of
 from comptoir.core.http import request_actor
 from comptoir.sales import selectors, services
 from comptoir.sales.api import common
@@ -35,7 +35,7 @@ def _order(request, order_id: int):
 def order_list(request, filters: Query[OrderFilter]):
     require(request, Permission.SALES_VIEW)
     party = common.party(request, filters.party_id)
-    record_list(request, object_type=ORDER)
+    record_list_page(request, object_type=ORDER)
     return selectors.order_list(
         organisation=request.organisation, status=filters.status, party=party
     ).prefetch_related("lines")
@@ -59,7 +59,7 @@ def order_detail(request, order_id: int):
     """With each line's ordered, delivered, invoiced and remaining quantities."""
     require(request, Permission.SALES_VIEW)
     order = _order(request, order_id)
-    record_read(request, object_type=ORDER, object_id=order.pk)
+    record_read(request, object_type=ORDER, object_id=order.pk, subjects=subjects_of([order]))
     return order
 
 

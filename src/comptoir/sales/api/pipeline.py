@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 
 from comptoir.api.auth import require
 from comptoir.api.errors import ERRORS
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list, record_list_page, record_read, subjects_of
 from comptoir.core.http import request_actor
 from comptoir.parties import selectors as parties
 from comptoir.parties.api.common import body_names, member, one
@@ -49,7 +49,7 @@ def stage_list(request):
     """The organisation's stages in order (the default set appears with the first
     opportunity or stage created)."""
     require(request, Permission.SALES_VIEW)
-    record_list(request, object_type=STAGE)
+    record_list_page(request, object_type=STAGE)
     return selectors.pipeline_stage_list(organisation=request.organisation)
 
 
@@ -66,7 +66,7 @@ def stage_create(request, payload: StageIn):
 def stage_detail(request, stage_id: int):
     require(request, Permission.SALES_VIEW)
     stage = selectors.pipeline_stage_list(organisation=request.organisation).get(pk=stage_id)
-    record_read(request, object_type=STAGE, object_id=stage.pk)
+    record_read(request, object_type=STAGE, object_id=stage.pk, subjects=())
     return stage
 
 
@@ -83,15 +83,17 @@ def stage_patch(request, stage_id: int, payload: StagePatch):
 def board(request):
     """Every stage in order with its opportunities."""
     require(request, Permission.SALES_VIEW)
-    record_list(request, object_type=OPPORTUNITY)
-    return selectors.opportunity_board(organisation=request.organisation)
+    board = selectors.opportunity_board(organisation=request.organisation)
+    shown = [opportunity for column in board for opportunity in column.opportunities]
+    record_list(request, object_type=OPPORTUNITY, subjects=subjects_of(shown))
+    return board
 
 
 @pipeline_router.get("/funnel", response={200: list[FunnelRowOut], **ERRORS})
 def funnel(request):
     """Per stage: the number of opportunities, their total and weighted amounts."""
     require(request, Permission.SALES_VIEW)
-    record_list(request, object_type=OPPORTUNITY)
+    record_list(request, object_type=OPPORTUNITY, subjects=())  # figures only, no party named
     return selectors.pipeline_funnel(organisation=request.organisation)
 
 
@@ -104,7 +106,7 @@ def opportunity_list(request, filters: Query[OpportunityFilter]):
     party = one(parties.party_list(organisation=organisation), filters.party_id, "party_id")
     stage = stage_of(request, filters.stage_id)
     owner = member(request, filters.owner_id, "owner_id")
-    record_list(request, object_type=OPPORTUNITY)
+    record_list_page(request, object_type=OPPORTUNITY)
     return selectors.opportunity_list(
         organisation=organisation, party=party, stage=stage, owner=owner
     )
@@ -133,7 +135,12 @@ def opportunity_create(request, payload: OpportunityIn):
 def opportunity_detail(request, opportunity_id: int):
     require(request, Permission.SALES_VIEW)
     opportunity = opportunity_of(request, opportunity_id)
-    record_read(request, object_type=OPPORTUNITY, object_id=opportunity.pk)
+    record_read(
+        request,
+        object_type=OPPORTUNITY,
+        object_id=opportunity.pk,
+        subjects=subjects_of([opportunity]),
+    )
     return opportunity
 
 

@@ -6,7 +6,7 @@ from ninja.pagination import paginate
 
 from comptoir.api.auth import require
 from comptoir.api.errors import ERRORS
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list_page, record_read, subjects_of
 from comptoir.core.http import request_actor
 from comptoir.sales import selectors, services
 from comptoir.sales.api import common
@@ -39,7 +39,7 @@ def _quote(request, quote_id: int):
 def quote_list(request, filters: Query[QuoteFilter]):
     require(request, Permission.SALES_VIEW)
     party = common.party(request, filters.party_id)
-    record_list(request, object_type=QUOTE)
+    record_list_page(request, object_type=QUOTE)
     return selectors.quote_list(
         organisation=request.organisation,
         status=filters.status,
@@ -64,7 +64,7 @@ def quote_create(request, payload: QuoteIn):
 def quote_detail(request, quote_id: int):
     require(request, Permission.SALES_VIEW)
     quote = _quote(request, quote_id)
-    record_read(request, object_type=QUOTE, object_id=quote.pk)
+    record_read(request, object_type=QUOTE, object_id=quote.pk, subjects=subjects_of([quote]))
     return quote
 
 

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 
-from comptoir.audit.reads import record_read
+from comptoir.audit.reads import record_read, subjects_of
 from comptoir.sales import selectors
 from comptoir.tenancy.roles import Permission, has_permission
 
@@ -48,7 +48,9 @@ def action(request, run: Callable[[], object], done: str, back: str, **back_args
 def pdf_response(request, document, object_type: str):
     """The document's PDF as a download; journalled as a read of the document."""
     data, name = selectors.document_pdf(document)
-    record_read(request, object_type=object_type, object_id=document.pk)
+    record_read(
+        request, object_type=object_type, object_id=document.pk, subjects=subjects_of([document])
+    )
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

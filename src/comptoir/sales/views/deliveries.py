@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list, record_read, subjects_of
 from comptoir.core.http import request_actor
 from comptoir.sales import selectors, services
 from comptoir.sales.models import DeliveryNote
@@ -37,8 +37,8 @@ def delivery_list(request):
     filters = DeliveryFilterForm(request.GET or None)
     status = filters.cleaned_data["status"] if filters.is_valid() else None
     notes = selectors.delivery_list(organisation=request.organisation, status=status or None)
-    record_list(request, object_type=DELIVERY)
     page, query = page_of(request, notes)
+    record_list(request, object_type=DELIVERY, subjects=subjects_of(page.object_list))
     return render(
         request, "sales/delivery_list.html", {"filters": filters, "page": page, "query": query}
     )
@@ -47,7 +47,7 @@ def delivery_list(request):
 @permission_required(Permission.SALES_VIEW)
 def delivery_detail(request, delivery_id: int):
     note = _delivery(request, delivery_id)
-    record_read(request, object_type=DELIVERY, object_id=note.pk)
+    record_read(request, object_type=DELIVERY, object_id=note.pk, subjects=subjects_of([note]))
     return render(
         request,
         "sales/delivery_detail.html",

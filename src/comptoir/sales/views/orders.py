@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list, record_read, subjects_of
 from comptoir.core.http import request_actor
 from comptoir.sales import rules, selectors, services
 from comptoir.sales.forms import DeliveryForm
@@ -41,8 +41,8 @@ def order_list(request):
     orders = selectors.order_list(
         organisation=request.organisation, status=status or None
     ).prefetch_related("lines")
-    record_list(request, object_type=ORDER)
     page, query = page_of(request, orders)
+    record_list(request, object_type=ORDER, subjects=subjects_of(page.object_list))
     return render(
         request,
         "sales/order_list.html",
@@ -75,7 +75,7 @@ def _detail_context(request, order: Order, form: DeliveryForm | None = None) -> 
 @permission_required(Permission.SALES_VIEW)
 def order_detail(request, order_id: int):
     order = _order(request, order_id)
-    record_read(request, object_type=ORDER, object_id=order.pk)
+    record_read(request, object_type=ORDER, object_id=order.pk, subjects=subjects_of([order]))
     return render(request, "sales/order_detail.html", _detail_context(request, order))
 
 
@@ -120,7 +120,7 @@ def order_deliver(request, order_id: int):
                 request, _("The delivery note was made: ship it when the goods leave.")
             )
             return redirect("sales:delivery_detail", delivery_id=note.pk)
-    record_read(request, object_type=ORDER, object_id=order.pk)
+    record_read(request, object_type=ORDER, object_id=order.pk, subjects=subjects_of([order]))
     return render(request, "sales/order_detail.html", _detail_context(request, order, form))
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list, record_read, subjects_of
 from comptoir.core.http import request_actor
 from comptoir.parties import selectors as parties_selectors
 from comptoir.parties.models import Party
@@ -106,7 +106,12 @@ def opportunity_edit(request, opportunity_id: int):
         form = OpportunityEditForm(
             initial=OpportunityEditForm.initial_from(opportunity), organisation=request.organisation
         )
-        record_read(request, object_type=OPPORTUNITY, object_id=opportunity.pk)
+        record_read(
+            request,
+            object_type=OPPORTUNITY,
+            object_id=opportunity.pk,
+            subjects=subjects_of([opportunity]),
+        )
     return render(
         request,
         "sales/pipeline_opportunity_edit.html",
@@ -153,8 +158,14 @@ def _pipeline_context(request) -> dict:
 @permission_required(Permission.SALES_VIEW)
 def pipeline(request):
     # A read only: the default stages come with the first opportunity, not with a visit.
-    record_list(request, object_type=OPPORTUNITY)
-    return render(request, "sales/pipeline.html", _pipeline_context(request))
+    context = _pipeline_context(request)
+    _record_board(request, context)
+    return render(request, "sales/pipeline.html", context)
+
+
+def _record_board(request, context: dict) -> None:
+    shown = [opportunity for _column, rows in context["columns"] for opportunity, _form in rows]
+    record_list(request, object_type=OPPORTUNITY, subjects=subjects_of(shown))
 
 
 @require_POST
@@ -175,8 +186,8 @@ def opportunity_move(request, opportunity_id: int):
         messages.error(request, _("Choose a stage."))
     if not request.htmx:
         return redirect("sales:pipeline")
-    record_list(request, object_type=OPPORTUNITY)
     context = _pipeline_context(request)
+    _record_board(request, context)
     if not form.is_valid():
         context["error"] = _("Choose a stage.")
     return render(request, "sales/_pipeline.html", context)

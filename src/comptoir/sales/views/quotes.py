@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list, record_read, subjects_of
 from comptoir.core.http import request_actor
 from comptoir.sales import rules, selectors, services
 from comptoir.sales.forms import LineForm, QuoteForm
@@ -49,8 +49,8 @@ def quote_list(request):
     quotes = selectors.quote_list(
         organisation=request.organisation, status=status or None, today=today
     ).prefetch_related("lines")
-    record_list(request, object_type=QUOTE)
     page, query = page_of(request, quotes)
+    record_list(request, object_type=QUOTE, subjects=subjects_of(page.object_list))
     rows = [
         (q, rules.quote_state(q, today), rules.quote_state_label(q, today), rules.totals_of(q))
         for q in page
@@ -104,7 +104,7 @@ def quote_edit(request, quote_id: int):
             return redirect("sales:quote_detail", quote_id=quote.pk)
     else:
         form = QuoteForm(initial=QuoteForm.initial_from(quote), organisation=request.organisation)
-        record_read(request, object_type=QUOTE, object_id=quote.pk)
+        record_read(request, object_type=QUOTE, object_id=quote.pk, subjects=subjects_of([quote]))
     return render(
         request,
         "sales/document_form.html",
@@ -147,7 +147,7 @@ def _detail(request, quote: Quote, **kwargs):
 @permission_required(Permission.SALES_VIEW)
 def quote_detail(request, quote_id: int):
     quote = _quote(request, quote_id)
-    record_read(request, object_type=QUOTE, object_id=quote.pk)
+    record_read(request, object_type=QUOTE, object_id=quote.pk, subjects=subjects_of([quote]))
     return _detail(request, quote)
 
 
@@ -196,7 +196,7 @@ def quote_line_edit(request, quote_id: int, line_id: int):
         form = LineForm(
             initial=LineForm.initial_from(line), organisation=request.organisation, prefix="edit"
         )
-    record_read(request, object_type=QUOTE, object_id=quote.pk)
+    record_read(request, object_type=QUOTE, object_id=quote.pk, subjects=subjects_of([quote]))
     return _detail(request, quote, editing=line.pk, edit_form=form)
 
 
