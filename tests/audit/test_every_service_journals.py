@@ -514,6 +514,39 @@ def _consent_withdraw(world, actor):
     )
 
 
+@exercises("comptoir.privacy.consent.services.consent_objection_withdraw")
+def _consent_objection_withdraw(world, actor):
+    from comptoir.privacy.consent.services import consent_give, consent_objection_withdraw
+
+    subject = _person(world, actor).data_subject
+    wording = _wording(world, actor, "prospection_post")
+    consent_give(
+        actor=actor, subject=subject, purpose="prospection_post", channel="paper", wording=wording
+    )
+    return Case(
+        lambda: consent_objection_withdraw(subject=subject, actor=actor),
+        [Event(Action.CREATE, CONSENT_EVENT, CONSENT_FIELDS)],
+    )
+
+
+@exercises("comptoir.privacy.consent.services.consent_proof_purge")
+def _consent_proof_purge(world, actor):
+    from comptoir.privacy.consent.services import consent_proof_purge, consent_withdraw
+
+    subject = _person(world, actor).data_subject
+    consent_withdraw(
+        actor=actor,
+        subject=subject,
+        purpose="prospection_post",
+        channel="phone",
+        occurred_at=timezone.now() - timedelta(days=4 * 366),
+    )
+    return Case(
+        lambda: consent_proof_purge(now=timezone.now()),
+        [Event(Action.DELETE, CONSENT_EVENT)],
+    )
+
+
 def _confirmation(world, actor):
     from comptoir.privacy.consent.services import consent_request_confirmation
 

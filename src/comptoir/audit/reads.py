@@ -74,7 +74,10 @@ def _walk(row: models.Model, steps: list[str]):
         current = getattr(current, step)
         if current is None:
             return None
-    return getattr(current, current._meta.get_field(steps[-1]).attname)
+    last = current._meta.get_field(steps[-1])
+    if last.many_to_many or not last.concrete:
+        return ...  # several people (a rights request's matches): ask the database
+    return getattr(current, last.attname)
 
 
 def subjects_of(rows: Iterable[models.Model], *, loaded_only: bool = False) -> set[int]:

@@ -16,6 +16,7 @@ class PartiesConfig(AppConfig):
         from comptoir.parties.importing.services import import_files_purge
         from comptoir.parties.services.opposition import party_opposition_mark
         from comptoir.privacy.consent import hooks
+        from comptoir.privacy.consent.prospection import prospection_vetoes
         from comptoir.privacy.suppression.services import objection_hooks
 
         def import_files(*, now):
@@ -27,5 +28,7 @@ class PartiesConfig(AppConfig):
 
         if consent.prospect_facts not in hooks.facts_providers:
             hooks.facts_providers.append(consent.prospect_facts)
+        if consent.opposition_veto not in prospection_vetoes:
+            prospection_vetoes.append(consent.opposition_veto)
         if consent.email_of not in hooks.email_providers:
             hooks.email_providers.append(consent.email_of)

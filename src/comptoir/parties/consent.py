@@ -11,6 +11,9 @@ makes a regular contact occasional.
 """
 
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from comptoir.parties.models import ContactPerson, ContactStatus, Direction, Party, PartyKind
 from comptoir.privacy.consent import selectors as consent_selectors
@@ -116,6 +119,19 @@ def prospect_facts(subject: DataSubject) -> ProspectFacts | None:
         return _facts(person, by_person.get(person.pk, 0))
     _, by_party = _inbound_counts(subject.organisation_id, parties=[person])
     return _facts(person, by_party.get(person.pk, 0))
+
+
+def opposition_veto(subject: DataSubject, channel) -> str | None:
+    """A veto for ``may_prospect``: a party opposed to further processing (GDPR
+    art. 21, ``Party.processing_opposed_at``), or the company of a contact person
+    who objected or was erased, is never prospected again."""
+    person = _person_of(subject)
+    party = person.party if isinstance(person, ContactPerson) else person
+    if party is None or party.processing_opposed_at is None:
+        return None
+    return _("This party is opposed to any further processing since %(date)s.") % {
+        "date": date_format(timezone.localdate(party.processing_opposed_at), "DATE_FORMAT")
+    }
 
 
 def email_of(subject: DataSubject) -> str | None:

@@ -115,7 +115,10 @@ def subject_id_of(instance: models.Model) -> int | None:
         if getattr(current, field.attname) is None:
             return None
         current = getattr(current, step)
-    return getattr(current, current._meta.get_field(steps[-1]).attname)
+    last = current._meta.get_field(steps[-1])
+    if last.many_to_many or not last.concrete:
+        return None  # a row about several people (a rights request's matches): not frozen
+    return getattr(current, last.attname)
 
 
 def restricted_subject_ids(*, organisation_id: int, subject_ids: Iterable[int | None]) -> set[int]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from comptoir.privacy.access.collect import Gathered, Kind
 from comptoir.privacy.declarations import LegalBasis, Purpose
+from comptoir.privacy.register.selectors import processors_of
 from comptoir.privacy.retention import Duration, EndAction, RetentionRule, StartEvent
 
 LEGAL_BASIS_LABELS = {
@@ -98,11 +99,13 @@ def recipient_categories(*, organisation, purposes) -> list[str]:
 
     From the purposes' declared recipients and the hosting processor; the
     place where the organisation's configured recipients and processors are
-    added (its register, ``privacy.register``)."""
+    added (its register's processors, ``privacy.register``)."""
     found: dict[str, None] = {}
     for purpose in purposes:
         found.update(dict.fromkeys(str(r) for r in PURPOSE_RECIPIENTS.get(purpose, ())))
     found[str(HOSTING)] = None
+    for processor in processors_of(organisation=organisation):
+        found[f"{processor.name} ({processor.service})"] = None
     return list(found)
 
 

@@ -70,6 +70,7 @@ class ConsentChannel(models.TextChoices):
     IMPORT = "import", _("Import")
     API = "api", _("API")
     ONE_CLICK = "one_click", _("One-click link")
+    OBJECTION = "objection", _("Objection (GDPR art. 21)")
 
 
 class ConfirmedVia(models.TextChoices):

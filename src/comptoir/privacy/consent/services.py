@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from comptoir.audit.models import Action
-from comptoir.audit.services import Actor
+from comptoir.audit.services import Actor, audit_record
 from comptoir.audit.writes import audit, validate
 from comptoir.core.mailabout import MailAbout
 from comptoir.mail import services as mail_services
@@ -355,3 +355,63 @@ def consent_solicitation_record(
     solicitation.save()
     audit(actor=actor, action=Action.CREATE, instance=solicitation, fields=["purpose", "sent_at"])
     return solicitation
+
+
+# An objection (GDPR art. 21) --------------------------------------------------------
+PROSPECTION_PURPOSES = (
+    ConsentPurpose.PROSPECTION_EMAIL,
+    ConsentPurpose.PROSPECTION_SMS,
+    ConsentPurpose.PROSPECTION_PHONE,
+    ConsentPurpose.PROSPECTION_POST,
+    ConsentPurpose.PARTNERS,
+)
+
+
+def consent_objection_withdraw(*, subject: DataSubject, actor: Actor) -> list[ConsentEvent]:
+    """An objection withdraws every consent to prospection in force, for good
+    (DOMAIN.md §5: objection to prospection is absolute). Runs as one of the
+    suppression list's ``objection_hooks``, inside the objection's transaction;
+    the ledger then says withdrawn, through the objection, where it said given."""
+    withdrawn = []
+    for purpose in PROSPECTION_PURPOSES:
+        if selectors.consent_state(subject=subject, purpose=purpose).given:
+            withdrawn.append(
+                consent_withdraw(
+                    actor=actor,
+                    subject=subject,
+                    purpose=purpose,
+                    channel=ConsentChannel.OBJECTION,
+                    form="objection (GDPR art. 21)",
+                    by_subject=True,
+                )
+            )
+    return withdrawn
+
+
+# Retention ------------------------------------------------------------------------
+def consent_proof_purge(*, now: datetime) -> int:
+    """Delete the ledger events whose proof is no longer needed
+    (``retention.CONSENT_PROOF``, ``selectors.consent_proof_expired``), one
+    organisation at a time, each with one journal record. One of the retention
+    sweep's purges (``privacy.records.sweep.retention_purges``)."""
+    deleted = 0
+    for organisation in Organisation.objects.order_by("pk"):
+        with transaction.atomic():
+            expired = list(
+                selectors.consent_proof_expired(organisation=organisation, now=now).values_list(
+                    "pk", flat=True
+                )
+            )
+            if not expired:
+                continue
+            count, _ = ConsentEvent.objects.of(organisation).filter(pk__in=expired).delete()
+            deleted += count
+            audit_record(
+                actor=Actor.system(),
+                action=Action.DELETE,
+                organisation_id=organisation.pk,
+                object_type=ConsentEvent._meta.label_lower,
+                object_id=f"{count} rows",
+                fields=sorted(ConsentEvent.Privacy.fields),
+            )
+    return deleted

@@ -32,6 +32,7 @@ from comptoir.audit.models import Action
 from comptoir.audit.services import Actor, BrokenChainError, audit_purge, audit_record
 from comptoir.mail.services import messages_purge
 from comptoir.privacy import retention
+from comptoir.privacy.models import DataSubject
 from comptoir.privacy.records.erasure import delete_rows, protected, subjects_erase
 from comptoir.privacy.records.models import ErasureReason
 from comptoir.privacy.records.retention import cutoff, cutoff_moment, effective_rules
@@ -135,8 +136,16 @@ def retention_plan(*, organisation=None, now: datetime | None = None) -> list[Pl
     lines: list[PlanLine] = []
     for org in organisations:
         rules = effective_rules(org)
+        # A restricted person's data is kept, frozen, until the restriction is
+        # lifted (GDPR art. 18): the sweep leaves them for a later run.
+        restricted = set(
+            DataSubject.objects.of(org)
+            .filter(restricted_at__isnull=False)
+            .values_list("pk", flat=True)
+        )
         for source in retention_sources:
             for found in source(organisation=org, rules=rules, today=today):
+                ids = [i for i in found.subject_ids if i not in restricted]
                 lines.append(
                     PlanLine(
                         org.pk,
@@ -146,8 +155,8 @@ def retention_plan(*, organisation=None, now: datetime | None = None) -> list[Pl
                         "delete, or anonymise if referenced"
                         if found.delete_unreferenced
                         else "erase",
-                        len(found.subject_ids),
-                        found.subject_ids,
+                        len(ids),
+                        ids,
                     )
                 )
         for declaration in _timed_models():

@@ -34,6 +34,8 @@ from django.utils.translation import gettext as _
 
 from comptoir.privacy.declarations import Category, LegalBasis, Purpose
 from comptoir.privacy.models import DataSubject
+from comptoir.privacy.records import disclosures
+from comptoir.privacy.records.models import RecipientKind as DisclosureKind
 from comptoir.privacy.records.retention import effective_rule
 from comptoir.privacy.register.countries import country_name, is_eea
 from comptoir.privacy.register.measures import BUILT_IN
@@ -84,6 +86,19 @@ def recipient_get(*, organisation: Organisation, recipient_id: int) -> Recipient
 def processors_of(*, organisation: Organisation):
     """The organisation's processors, by name: whom its data is entrusted to."""
     return Processor.objects.of(organisation).order_by("name", "pk")
+
+
+def processors_as_recipients(*, organisation: Organisation, subject) -> list[disclosures.Recipient]:
+    """The organisation's processors as standing recipients of every person's
+    data (``privacy.records.disclosures.STANDING_RECIPIENTS``)."""
+    return [
+        disclosures.Recipient(
+            kind=DisclosureKind.PROCESSOR,
+            recipient=f"{processor.name} ({processor.service})",
+            standing=True,
+        )
+        for processor in processors_of(organisation=organisation)
+    ]
 
 
 def processor_get(*, organisation: Organisation, processor_id: int) -> Processor:

@@ -3,15 +3,16 @@ one entry point of the privacy engine.
 
 ``DISPATCH[kind]`` is a ``Fulfilment``: the label of the DPO's button, the
 callable that does the work (``run(*, rights_request, subjects, actor)``
-returning an ``Outcome``), or, while the engine for that type is not
-available, ``run=None`` and the reason shown beside the disabled button.
-Wiring a type is replacing its entry with one calling its engine:
+returning an ``Outcome``), or, for a type done by staff on the usual pages
+(rectification), ``run=None`` and the reason shown beside the disabled button.
+Each type's entry calls its engine:
 
 * access       -> ``privacy.access.access_export`` (here)
 * portability  -> ``privacy.access.portability_export``
-* erasure      -> ``privacy.records.erasure``
-* restriction  -> ``privacy.restriction``
-* objection    -> ``privacy.suppression`` (and ``privacy.restriction`` as needed)
+* erasure      -> ``privacy.records.erasure`` (recipients told first, art. 19)
+* restriction  -> ``privacy.restriction`` (recipients told first, art. 19)
+* objection    -> ``privacy.suppression`` (suppression list, party opposed,
+  consent to prospection withdrawn)
 * rectification: done by staff through the usual pages (each change is
   journalled by the domain services); the request is then answered.
 
@@ -30,9 +31,12 @@ from django.utils.translation import gettext_lazy as _
 from comptoir.audit.services import Actor
 from comptoir.privacy.access import AccessExport, access_export, portability_export
 from comptoir.privacy.models import DataSubject
+from comptoir.privacy.records.disclosures import Change, recipients_notify
 from comptoir.privacy.records.erasure import ErasurePreview, erasure_preview, subjects_erase
 from comptoir.privacy.records.models import ErasureReason
 from comptoir.privacy.requests.models import RequestKind
+from comptoir.privacy.restriction import subject_restrict
+from comptoir.privacy.suppression.services import subject_object
 
 
 @dataclass(frozen=True)
@@ -81,10 +85,23 @@ def kept_lines(preview: ErasurePreview) -> list[str]:
     ]
 
 
+def _notified(rights_request, subjects, change: str, actor: Actor) -> str:
+    """Tell each recipient of the persons' data of the change (GDPR art. 19),
+    before it is made (an erased person's recipients are still known)."""
+    mailed = by_hand = 0
+    for subject in subjects:
+        notified = recipients_notify(
+            organisation=rights_request.organisation, subject=subject, change=change, actor=actor
+        )
+        mailed, by_hand = mailed + len(notified), by_hand + len(notified.by_hand)
+    return f"; recipients notified: {mailed} by mail, {by_hand} to notify by hand"
+
+
 def _erasure(*, rights_request, subjects: Sequence[DataSubject], actor: Actor) -> Outcome:
     kept: list[str] = []
     for subject in subjects:
         kept += kept_lines(erasure_preview(subject=subject))
+    notified = _notified(rights_request, subjects, Change.ERASURE, actor)
     outcome = subjects_erase(
         organisation=rights_request.organisation,
         subject_ids=[subject.pk for subject in subjects],
@@ -93,25 +110,39 @@ def _erasure(*, rights_request, subjects: Sequence[DataSubject], actor: Actor) -
         reference=f"rights-request:{rights_request.pk}",
     )
     summary = f"erasure: {outcome.erased} person(s) erased, {outcome.already} already erased"
+    summary += notified
     if kept:
         summary += ". " + " ".join(dict.fromkeys(kept))
     return Outcome(summary=summary)
+
+
+def _restriction(*, rights_request, subjects: Sequence[DataSubject], actor: Actor) -> Outcome:
+    notified = _notified(rights_request, subjects, Change.RESTRICTION, actor)
+    for subject in subjects:
+        subject_restrict(subject=subject, actor=actor, reference=f"request:{rights_request.pk}")
+    return Outcome(summary=f"restriction: {len(subjects)} person(s) restricted{notified}")
+
+
+def _objection(*, rights_request, subjects: Sequence[DataSubject], actor: Actor) -> Outcome:
+    entries = 0
+    for subject in subjects:
+        entries += len(
+            subject_object(subject=subject, actor=actor, reference=f"request:{rights_request.pk}")
+        )
+    return Outcome(
+        summary=(
+            f"objection: {len(subjects)} person(s) opposed to prospection, "
+            f"{entries} address(es) on the suppression list"
+        )
+    )
 
 
 DISPATCH: dict[str, Fulfilment] = {
     RequestKind.ACCESS: Fulfilment(_("Prepare the export"), _access),
     RequestKind.PORTABILITY: Fulfilment(_("Prepare the portable export"), _portability),
     RequestKind.ERASURE: Fulfilment(_("Erase the person's data"), _erasure),
-    RequestKind.RESTRICTION: Fulfilment(
-        _("Restrict the processing"),
-        None,
-        _("The restriction engine (privacy.restriction) is not installed yet."),
-    ),
-    RequestKind.OBJECTION: Fulfilment(
-        _("Record the objection"),
-        None,
-        _("The suppression list (privacy.suppression) is not installed yet."),
-    ),
+    RequestKind.RESTRICTION: Fulfilment(_("Restrict the processing"), _restriction),
+    RequestKind.OBJECTION: Fulfilment(_("Record the objection"), _objection),
     RequestKind.RECTIFICATION: Fulfilment(
         _("Rectify"),
         None,
