@@ -22,11 +22,13 @@ import re
 import pytest
 from django.db import connection, transaction
 from django.test import Client
+from django.utils import timezone
 
 from comptoir.parties.models import Party
 from tests.api.test_errors import assert_shape
 from tests.invoicing.api_ids import invoice_bodies, invoice_ids
 from tests.invoicing.payments.issued import issued_invoice
+from tests.privacy.api_ids import breach_body, privacy_ids
 from tests.sales.api_ids import sales_ids
 
 LONG = "x" * 10_000
@@ -218,6 +220,7 @@ def path_ids(api, world) -> dict:
         "/api/consents/wordings",
         json={"purpose": "prospection_post", "language": "fr", "text": "Courriers ?"},
     ).json()["id"]
+    ids.update(privacy_ids(api))
     return ids
 
 
@@ -279,6 +282,26 @@ def valid_bodies(ids: dict) -> dict:
             "language": "fr",
             "text": "Avis ?",
         },
+        ("POST", "/api/breaches"): breach_body(timezone.now()),
+        ("PATCH", "/api/breaches/{breach_id}"): {"note": "Relu."},
+        ("POST", "/api/privacy/register/recipients"): {"kind": "external", "name": "Notaire"},
+        ("POST", "/api/privacy/register/processors"): {
+            "name": "Routeur",
+            "service": "Mail",
+            "country": "BE",
+        },
+        ("POST", "/api/rights-requests"): {
+            "kind": "erasure",
+            "requester_email": "another@example.net",
+        },
+        ("POST", "/api/rights-requests/{rights_request_id}/extend"): {
+            "months": 1,
+            "reason": "Volume.",
+        },
+        ("POST", "/api/rights-requests/{rights_request_id}/identity-ask"): {"note": "Pièce ?"},
+        ("POST", "/api/rights-requests/{rights_request_id}/answer"): {"answer": "Fait."},
+        ("POST", "/api/rights-requests/{rights_request_id}/refuse"): {"reasons": "Abusif."},
+        ("POST", "/api/data-subjects/{subject_uuid}/recipients/notify"): {"change": "erasure"},
         **invoice_bodies(ids),
     }
 

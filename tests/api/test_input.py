@@ -19,6 +19,7 @@ from comptoir.tenancy.models import Membership
 from tests.api.test_errors import assert_shape
 from tests.invoicing.api_ids import invoice_ids
 from tests.invoicing.payments.issued import issued_invoice
+from tests.privacy.api_ids import privacy_ids
 from tests.sales.api_ids import sales_ids
 
 
@@ -81,23 +82,27 @@ def ids(api, party) -> dict:
             "allocations": [allocation],
         },
     ).json()
-    return {
-        "payment_id": payment["id"],
-        "allocation_id": payment["allocations"][0]["id"],
-        "party_id": party["id"],
-        "contact_person_id": person["id"],
-        "subject_uuid": person["subject_uuid"],
-        "stage_id": stage["id"],
-        "opportunity_id": opportunity["id"],
-        "member_id": api.get("/api/members").json()["items"][0]["id"],
-        "token_id": api.get("/api/tokens").json()["items"][0]["id"],
-        "event_id": api.get("/api/audit/events").json()["items"][0]["id"],
-        **sales,
-        "bill_id": _bill_id(api, party),
-        "entry_id": api.post(
-            "/api/suppression", json={"kind": "email", "value": "objected@example.net"}
-        ).json()["id"],
-    } | invoice_ids(api, party["id"], sales["order_id"])
+    return (
+        {
+            "payment_id": payment["id"],
+            "allocation_id": payment["allocations"][0]["id"],
+            "party_id": party["id"],
+            "contact_person_id": person["id"],
+            "subject_uuid": person["subject_uuid"],
+            "stage_id": stage["id"],
+            "opportunity_id": opportunity["id"],
+            "member_id": api.get("/api/members").json()["items"][0]["id"],
+            "token_id": api.get("/api/tokens").json()["items"][0]["id"],
+            "event_id": api.get("/api/audit/events").json()["items"][0]["id"],
+            **sales,
+            "bill_id": _bill_id(api, party),
+            "entry_id": api.post(
+                "/api/suppression", json={"kind": "email", "value": "objected@example.net"}
+            ).json()["id"],
+        }
+        | invoice_ids(api, party["id"], sales["order_id"])
+        | privacy_ids(api)
+    )
 
 
 def _bill_id(api, party) -> int:

@@ -82,7 +82,7 @@ def _language(request) -> str:
 @permission_required(Permission.PRIVACY_MANAGE)
 def breach_list(request):
     breaches = list(selectors.breach_list(organisation=request.organisation))
-    record_list(request, object_type=BREACH)
+    record_list(request, object_type=BREACH, subjects=())
     rows = [(breach, rules.countdown(breach)) for breach in breaches]
     return render(request, "privacy/breaches/list.html", {"rows": rows, "here": "privacy"})
 
@@ -121,7 +121,7 @@ def breach_edit(request, breach_id: int):
             messages.success(request, _("The breach was updated."))
             return redirect("privacy:breaches:detail", breach.pk)
     else:
-        record_read(request, object_type=BREACH, object_id=breach.pk)
+        record_read(request, object_type=BREACH, object_id=breach.pk, subjects=())
         form = UpdateForm(initial=UpdateForm.initial_from(breach))
     return render(
         request,
@@ -136,7 +136,7 @@ def breach_edit(request, breach_id: int):
 
 
 def _detail(request, breach: Breach, forms: dict, status: int = 200):
-    record_read(request, object_type=BREACH, object_id=breach.pk)
+    record_read(request, object_type=BREACH, object_id=breach.pk, subjects=())
     context = {
         "breach": breach,
         "countdown": rules.countdown(breach),
@@ -182,7 +182,7 @@ def breach_action(request, breach_id: int, action: str):
 @permission_required(Permission.PRIVACY_MANAGE)
 def breach_draft(request, breach_id: int):
     breach = _breach(request, breach_id)
-    record_read(request, object_type=BREACH, object_id=breach.pk)
+    record_read(request, object_type=BREACH, object_id=breach.pk, subjects=())
     language = _language(request)
     context = draft.authority_context(breach, request.organisation, language=language)
     context["message"] = draft.people_message(breach, request.organisation, language=language)
@@ -194,7 +194,7 @@ def breach_draft(request, breach_id: int):
 @permission_required(Permission.PRIVACY_MANAGE)
 def breach_draft_pdf(request, breach_id: int):
     breach = _breach(request, breach_id)
-    record_read(request, object_type=BREACH, object_id=breach.pk)
+    record_read(request, object_type=BREACH, object_id=breach.pk, subjects=())
     language = _language(request)
     data = draft.authority_pdf(breach, request.organisation, language=language)
     response = HttpResponse(data, content_type="application/pdf")

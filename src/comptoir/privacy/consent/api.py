@@ -142,7 +142,7 @@ def consent_list(request, subject_uuid: UUID):
     """The person's consent to each purpose and the ledger it comes from, newest first."""
     require(request, Permission.CONTACTS_VIEW)
     subject = _subject(request, subject_uuid)
-    record_read(request, object_type=EVENT, object_id=subject.uuid)
+    record_read(request, object_type=EVENT, object_id=subject.uuid, subjects=[subject.pk])
     return _consents(subject)
 
 

@@ -95,7 +95,7 @@ def _changes(payload) -> dict[str, Any]:
 def register_detail(request):
     """The register: one sheet per processing activity (the JSON file's content)."""
     require(request, Permission.PRIVACY_MANAGE)
-    record_read(request, object_type=SETTINGS_TYPE, object_id="")
+    record_read(request, object_type=SETTINGS_TYPE, object_id="", subjects=())
     return exports.register_data(selectors.register_build(organisation=request.organisation))
 
 
@@ -139,7 +139,7 @@ def settings_patch(request, payload: SettingsPatch):
 @router.get("/recipients", response={200: list[RecipientOut], **ERRORS})
 def recipient_list(request):
     require(request, Permission.PRIVACY_MANAGE)
-    record_list(request, object_type=Recipient._meta.label_lower)
+    record_list(request, object_type=Recipient._meta.label_lower, subjects=())
     return list(selectors.recipients_of(organisation=request.organisation))
 
 
@@ -184,7 +184,7 @@ def recipient_delete(request, recipient_id: int):
 @router.get("/processors", response={200: list[ProcessorOut], **ERRORS})
 def processor_list(request):
     require(request, Permission.PRIVACY_MANAGE)
-    record_list(request, object_type=Processor._meta.label_lower)
+    record_list(request, object_type=Processor._meta.label_lower, subjects=())
     return list(selectors.processors_of(organisation=request.organisation))
 
 

@@ -43,7 +43,7 @@ def _file_response(file) -> HttpResponse:
 @permission_required(Permission.PRIVACY_MANAGE)
 def register(request):
     built = selectors.register_build(organisation=request.organisation)
-    record_read(request, object_type=SETTINGS_TYPE, object_id="")
+    record_read(request, object_type=SETTINGS_TYPE, object_id="", subjects=())
     return render(
         request,
         "privacy_register/register.html",
@@ -59,7 +59,7 @@ def sheet(request, code: str):
     found = built.sheet(code)
     if found is None:
         raise Http404
-    record_read(request, object_type=SETTINGS_TYPE, object_id="")
+    record_read(request, object_type=SETTINGS_TYPE, object_id="", subjects=())
     return render(request, "privacy_register/sheet.html", {"register": built, "sheet": found})
 
 

@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from comptoir.api.auth import require
 from comptoir.api.errors import ERRORS
 from comptoir.api.modelschema import Id, model_schema
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list_page, record_read, subjects_of
 from comptoir.core.http import request_actor
 from comptoir.privacy.requests import selectors, services
 from comptoir.privacy.requests.models import RequestKind, RequestState, RightsRequest
@@ -90,7 +90,7 @@ def _get(request, rights_request_id: int) -> RightsRequest:
 @paginate
 def rights_request_list(request, filters: Query[RightsRequestFilter]):
     require(request, Permission.PRIVACY_MANAGE)
-    record_list(request, object_type=OBJECT_TYPE)
+    record_list_page(request, object_type=OBJECT_TYPE)
     return selectors.request_list(
         organisation=request.organisation, state=filters.state or "", kind=filters.kind or ""
     )
@@ -115,7 +115,7 @@ def rights_request_create(request, payload: RightsRequestIn):
 @router.get("/{rights_request_id}", response={200: RightsRequestOut, **ERRORS})
 def rights_request_get(request, rights_request_id: Id):
     found = _get(request, rights_request_id)
-    record_read(request, object_type=OBJECT_TYPE, object_id=found.pk)
+    record_read(request, object_type=OBJECT_TYPE, object_id=found.pk, subjects=subjects_of([found]))
     return found
 
 

@@ -123,6 +123,12 @@ class Dashboard:
     def pending(self) -> int:
         return len(self.late) + len(self.due_soon) + len(self.later) + len(self.paused)
 
+    @property
+    def all_requests(self) -> list[RightsRequest]:
+        """Every request the board shows (whose people its read names)."""
+        rows = [*self.late, *self.due_soon, *self.later, *self.paused]
+        return [row.request for row in rows] + list(self.closed)
+
 
 def dashboard(*, organisation, today: date, closed_shown: int = 20) -> Dashboard:
     """What the DPO must answer, by urgency, with the days left (negative: late)."""

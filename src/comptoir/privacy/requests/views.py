@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from comptoir.audit.reads import record_list, record_read
+from comptoir.audit.reads import record_list, record_read, subjects_of
 from comptoir.core.http import client_ip, request_actor
 from comptoir.privacy.requests import deadlines, forms, ratelimit, selectors, services
 from comptoir.privacy.requests.fulfilment import DISPATCH
@@ -61,9 +61,10 @@ def dashboard(request):
             messages.success(request, _("The request was recorded."))
             return redirect("privacy:requests:detail", request_id=outcome.value.pk)
     desk = services.request_desk_get(organisation=request.organisation)
-    record_list(request, object_type=OBJECT_TYPE)
+    board = selectors.dashboard(organisation=request.organisation, today=_today())
+    record_list(request, object_type=OBJECT_TYPE, subjects=subjects_of(board.all_requests))
     context = {
-        "board": selectors.dashboard(organisation=request.organisation, today=_today()),
+        "board": board,
         "form": form,
         "public_url": request.build_absolute_uri(
             reverse("privacy:requests:public", args=[desk.slug])
@@ -81,7 +82,12 @@ def _found(request, request_id: int) -> RightsRequest:
 
 
 def _detail(request, rights_request: RightsRequest, status: int = 200, **forms_given):
-    record_read(request, object_type=OBJECT_TYPE, object_id=rights_request.pk)
+    record_read(
+        request,
+        object_type=OBJECT_TYPE,
+        object_id=rights_request.pk,
+        subjects=subjects_of([rights_request]),
+    )
     today = _today()
     context = {
         "r": rights_request,
