@@ -348,7 +348,8 @@ def test_every_route_answers_with_its_trailing_slash(api, party):
         with_slash = api.get(with_required_query(url + "/", operation))
         assert (without.status_code, with_slash.status_code) == (200, 200), url
         # The same route: the same answer (but the journal, one read longer).
-        if "/audit/" in url:
+        # The journal and a generated register (stamped with its making) differ by a moment.
+        if "/audit/" in url or url.endswith("/register/export"):
             assert with_slash.json().keys() == without.json().keys(), url
         elif without["Content-Type"] != "application/json":  # a file: compared by its type
             assert with_slash["Content-Type"] == without["Content-Type"], url

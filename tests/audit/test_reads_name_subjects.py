@@ -160,6 +160,7 @@ API = [
     ("/api/client-accounts/{person}", Action.READ, {"person"}),
     ("/api/data-subjects/{person_uuid}/trail", Action.READ, {"person"}),
     ("/api/data-subjects/{person_uuid}/recipients", Action.READ, {"person"}),
+    ("/api/consents/subjects/{person_uuid}", Action.READ, {"person"}),
 ]
 
 
@@ -222,9 +223,25 @@ NAMES_NOBODY = {
     "/api/parties/by-name": "companies only, found by their name",
     # Not a person's, here: received e-invoices come from companies (the
     # routes pass ``subjects_of([bill])``, whose path is supplier__data_subject).
-    # A French individual's UBL answers 500 today (NoPeppolAddress, invoicing's
-    # to fix); the route passes ``subjects_of([invoice])`` like facturx.pdf.
+    # A French individual has no UBL (a 422, tests/invoicing/test_sending.py);
+    # the route passes ``subjects_of([invoice])`` like facturx.pdf.
     "/api/invoices/{issued_id}/ubl.xml": "tested through facturx.pdf (same code path)",
+    "/api/breaches": "breaches: facts encrypted under the organisation key, about no one person",
+    "/api/breaches/{breach_id}": "a breach (see above)",
+    "/api/privacy/register": "the register: field declarations and settings",
+    "/api/privacy/register/export": "the register as a file",
+    "/api/privacy/register/settings": "the register settings",
+    "/api/privacy/register/recipients": "recipient categories (bodies, services)",
+    "/api/privacy/register/recipients/{recipient_id}": "a recipient category",
+    "/api/privacy/register/processors": "processors (companies)",
+    "/api/privacy/register/processors/{processor_id}": "a processor (a company)",
+    "/api/suppression": "keyed hashes only, never a value",
+    "/api/suppression/{entry_id}": "a keyed hash",
+    "/api/consents/wordings": "the wordings shown, no person",
+    # A request names its matched persons (``subjects_of([request])``, a path
+    # through its many-to-many): tests/privacy/requests/test_api.py holds it.
+    "/api/rights-requests": "its matched persons, held in tests/privacy/requests",
+    "/api/rights-requests/{rights_request_id}": "its matched persons (see above)",
     "/api/supplier-bills": "suppliers of received e-invoices (companies)",
     "/api/supplier-bills/{bill_id}": "a supplier's bill (a company's)",
     "/api/supplier-bills/{bill_id}/original": "a supplier's bill (a company's)",

@@ -147,3 +147,18 @@ def test_the_file_store_is_journalled_once(actor, issued):
     assert document_file_store(actor=actor, invoice=invoice, format="ubl").pk == first.pk
     after = AuditEvent.objects.filter(object_type="invoicing.documentfile").count()
     assert after == before + 1
+
+
+def test_an_individual_clients_ubl_is_a_clear_422_and_the_page_says_why(
+    world, api_as, ui_as, actor, make_draft, make_person
+):
+    """An individual has no Peppol address: no UBL, said plainly, never a 500."""
+    draft = make_draft(party=make_person())
+    invoice = services.invoice_issue(actor=actor, invoice=draft)
+    response = api_as("owner").get(f"/api/invoices/{invoice.pk}/ubl.xml")
+    assert response.status_code == 422, response.content
+    assert "Peppol" in response.json()["detail"] + json.dumps(response.json()["errors"])
+    assert not DocumentFile.objects.of(invoice.organisation).filter(format="ubl").exists()
+    page = ui_as("owner").get(f"/invoicing/invoices/{invoice.pk}/file/ubl/", follow=True)
+    assert page.status_code == 200
+    assert "Peppol" in page.content.decode()

@@ -10,7 +10,7 @@ from comptoir.mail.models import Message
 from comptoir.parties import services
 from comptoir.parties.models import PartyKind
 from comptoir.privacy.records.disclosures import disclosure_record
-from comptoir.privacy.records.models import RecipientKind
+from comptoir.privacy.records.models import DisclosureKind
 from tests.conftest import enrol_totp
 from tests.web.conftest import login, screenshot, unlabelled_fields
 
@@ -32,7 +32,7 @@ def test_the_dpo_sees_the_trail_and_notifies_the_recipients(page: Page, site, wo
     disclosure_record(
         organisation=world.org_a,
         subject=person.data_subject,
-        kind=RecipientKind.EMAIL,
+        kind=DisclosureKind.EMAIL,
         recipient=person.email,
         what="F-2026-00012",
         actor=actor,
@@ -40,7 +40,7 @@ def test_the_dpo_sees_the_trail_and_notifies_the_recipients(page: Page, site, wo
     disclosure_record(
         organisation=world.org_a,
         subject=person.data_subject,
-        kind=RecipientKind.EXPORT,
+        kind=DisclosureKind.EXPORT,
         recipient="comptoir invoices export to /srv/archive",
         what="F-2026-00012",
         actor=Actor.system(),

@@ -141,7 +141,14 @@ def refuse_if_restricted(instance: models.Model) -> None:
     subject_id = subject_id_of(instance)
     if subject_id is None:
         return
-    if restricted_subject_ids(organisation_id=instance.organisation_id, subject_ids=[subject_id]):
+    organisation_id = getattr(instance, "organisation_id", None)
+    if organisation_id is None:  # a document's line: the person's own organisation
+        organisation_id = (
+            DataSubject.across_organisations.filter(pk=subject_id)
+            .values_list("organisation_id", flat=True)
+            .first()
+        )
+    if restricted_subject_ids(organisation_id=organisation_id, subject_ids=[subject_id]):
         raise ValidationError(str(RESTRICTED), code="restricted")
 
 

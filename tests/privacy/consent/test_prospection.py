@@ -5,7 +5,7 @@ computed from the ledger and the interactions."""
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from comptoir.parties import services as parties
 from comptoir.parties.consent import contact_statuses, prospect_facts
@@ -19,6 +19,13 @@ EMAIL = ConsentPurpose.PROSPECTION_EMAIL
 REGULAR_FR_PRO = ProspectFacts(country="FR", is_professional=True, inbound_last_12_months=3)
 REGULAR_INDIVIDUAL = ProspectFacts(country="FR", is_professional=False, inbound_last_12_months=3)
 OCCASIONAL = ProspectFacts(country="FR", is_professional=False)
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The reasons are compared in English, whatever language an earlier test left on."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from comptoir.privacy.records.disclosures import (
     recipients_notify,
     recipients_to_notify,
 )
-from comptoir.privacy.records.models import Disclosure, RecipientKind
+from comptoir.privacy.records.models import Disclosure, DisclosureKind
 
 fr = Faker("fr_FR")
 
@@ -74,7 +74,7 @@ def test_mailing_an_invoice_to_an_individual_records_a_disclosure(world, actor, 
     invoice = issue(individual)
     invoice_send(actor=actor, invoice=invoice)
     (disclosure,) = disclosures_of(organisation=world.org_a, subject=individual.data_subject)
-    assert disclosure.kind == RecipientKind.EMAIL
+    assert disclosure.kind == DisclosureKind.EMAIL
     assert disclosure.recipient == individual.email
     assert invoice.number in disclosure.what
     assert disclosure.recorded_by == actor.user_id
@@ -118,7 +118,7 @@ def test_the_invoice_export_records_the_individual_clients(
     call_command("invoices", "export", str(tmp_path), "--organisation", str(world.org_a.pk))
     rows = Disclosure.objects.of(world.org_a).all()
     assert [(d.subject_id, d.kind, d.what) for d in rows] == [
-        (individual.data_subject_id, RecipientKind.EXPORT, mine.number)
+        (individual.data_subject_id, DisclosureKind.EXPORT, mine.number)
     ]
     assert str(tmp_path) in rows[0].recipient
 
@@ -171,7 +171,7 @@ def recipients(world, actor, individual):
         disclosure_record(
             organisation=world.org_a,
             subject=subject,
-            kind=RecipientKind.EMAIL,
+            kind=DisclosureKind.EMAIL,
             recipient=to,
             what=what,
             actor=actor,
@@ -179,7 +179,7 @@ def recipients(world, actor, individual):
     disclosure_record(
         organisation=world.org_a,
         subject=subject,
-        kind=RecipientKind.EXPORT,
+        kind=DisclosureKind.EXPORT,
         recipient="comptoir invoices export to /srv/archive",
         what="F-2026-1",
         actor=actor,
@@ -196,7 +196,7 @@ def test_recipients_are_merged_with_everything_each_received(world, individual, 
 
 
 def test_standing_recipients_are_added_once(world, individual, recipients, monkeypatch):
-    processor = Recipient(kind=RecipientKind.PROCESSOR, recipient="Hébergeur SAS", standing=True)
+    processor = Recipient(kind=DisclosureKind.PROCESSOR, recipient="Hébergeur SAS", standing=True)
 
     def processors(*, organisation, subject):
         assert organisation == world.org_a and subject == individual.data_subject
@@ -225,7 +225,7 @@ def test_notifying_mails_each_email_recipient_once_with_no_personal_data(
             actor=actor,
         )
     assert len(notified) == 2
-    assert [r.kind for r in notified.by_hand] == [RecipientKind.EXPORT]
+    assert [r.kind for r in notified.by_hand] == [DisclosureKind.EXPORT]
     (own,) = smtp.inbox.to(recipients["own"])
     (accountant,) = smtp.inbox.to(recipients["accountant"])
     assert len(smtp.inbox.messages) == 2

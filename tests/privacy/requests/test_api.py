@@ -107,3 +107,15 @@ def test_another_organisations_request_is_not_found(world, api_as):
     assert [r["id"] for r in api.get("/api/rights-requests").json()["items"]] == []
     other.refresh_from_db()
     assert other.state == RequestState.OPEN
+
+
+def test_reading_a_request_names_the_people_it_matched(world, api_as):
+    from comptoir.audit.models import Action, AuditEvent, AuditEventSubject
+
+    address = fake.email()
+    person = contact_person(world.org_a, address)
+    request = recorded(world, email=address)
+    assert api_as("owner").get(f"/api/rights-requests/{request.pk}").status_code == 200
+    event = AuditEvent.objects.filter(action=Action.READ, object_id=str(request.pk)).latest("pk")
+    named = set(AuditEventSubject.objects.filter(event=event).values_list("subject_id", flat=True))
+    assert named == {person.data_subject_id}

@@ -22,7 +22,7 @@ from comptoir.invoicing.einvoice import files
 from comptoir.invoicing.models import DocumentFile, FileFormat, Invoice, InvoiceStatus
 from comptoir.invoicing.services.files import document_file_store
 from comptoir.privacy.records.disclosures import disclosure_record
-from comptoir.privacy.records.models import RecipientKind
+from comptoir.privacy.records.models import DisclosureKind
 
 EXPORT_RECIPIENT = "comptoir invoices export to"
 HELP = "write every issued document's Factur-X PDF (and UBL) with a CSV index into DIR"
@@ -113,7 +113,7 @@ def run(
                     disclosure_record(
                         organisation=invoice.organisation,
                         subject=invoice.party.data_subject,
-                        kind=RecipientKind.EXPORT,
+                        kind=DisclosureKind.EXPORT,
                         recipient=f"{EXPORT_RECIPIENT} {root.resolve()}",
                         what=invoice.number,
                         actor=actor,

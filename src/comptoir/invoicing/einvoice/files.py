@@ -11,7 +11,9 @@ These build bytes; the file the client receives is made once and kept
 or export reads the stored one.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.documents import Document
 from comptoir.invoicing import selectors
@@ -41,9 +43,19 @@ def facturx_pdf(invoice: Invoice) -> bytes:
     return facturx.embed(rendered, cii.build(document), lang=document.language or None)
 
 
+NO_UBL = _(
+    "This document has no UBL file: its client has no Peppol electronic address "
+    "(an enterprise number, a SIREN or an e-invoicing address). Use its Factur-X PDF."
+)
+
+
 def ubl_xml(invoice: Invoice) -> bytes:
-    """The Peppol BIS Billing 3.0 UBL of an issued document."""
-    return ubl.build(issued_document(invoice))
+    """The Peppol BIS Billing 3.0 UBL of an issued document; ``ValidationError``
+    when a party has no Peppol address (an individual client, say)."""
+    try:
+        return ubl.build(issued_document(invoice))
+    except ubl.NoPeppolAddress as exc:
+        raise ValidationError(NO_UBL, code="no_peppol_address") from exc
 
 
 def build(invoice: Invoice, format: str) -> bytes:

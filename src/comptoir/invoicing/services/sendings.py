@@ -26,7 +26,7 @@ from comptoir.invoicing.models import DocumentSending, FileFormat, Invoice, Invo
 from comptoir.invoicing.services.files import invoice_files_store
 from comptoir.parties.models import ContactPerson
 from comptoir.privacy.records.disclosures import disclosure_record
-from comptoir.privacy.records.models import RecipientKind
+from comptoir.privacy.records.models import DisclosureKind
 from comptoir.sales import printing
 
 
@@ -112,7 +112,7 @@ def invoice_send(
         disclosure_record(
             organisation=invoice.organisation,
             subject=person,
-            kind=RecipientKind.EMAIL,
+            kind=DisclosureKind.EMAIL,
             recipient=recipient,
             what=subject,
             actor=actor,

@@ -267,7 +267,11 @@ def invoice_file(request, invoice_id: int, format: str):
     invoice = _invoice_or_404(request, invoice_id)
     if not invoice.is_issued:
         raise Http404
-    row = document_file_store(actor=request_actor(request), invoice=invoice, format=format)
+    try:
+        row = document_file_store(actor=request_actor(request), invoice=invoice, format=format)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("invoicing:invoice_detail", invoice_id=invoice.pk)
     record_read(request, object_type=FILE, object_id=row.pk, subjects=subjects_of([invoice]))
     response = HttpResponse(files.stored_bytes(row), content_type=files.MEDIA_TYPES[format])
     response["Content-Disposition"] = f'attachment; filename="{row.name}"'

@@ -32,7 +32,7 @@ from comptoir.mail.models import Message
 from comptoir.mail.services import messages_queue
 from comptoir.mail.tasks import messages_enqueue
 from comptoir.privacy.models import DataSubject
-from comptoir.privacy.records.models import Disclosure, RecipientKind
+from comptoir.privacy.records.models import Disclosure, DisclosureKind
 
 
 class Change:
@@ -48,7 +48,7 @@ class Change:
 class Recipient:
     """One recipient to notify: who, how it received the data, what it received."""
 
-    kind: str  # a RecipientKind value
+    kind: str  # a DisclosureKind value
     recipient: str  # an address, a processor's name, an export's description
     what: tuple[str, ...] = ()  # references of what went (no personal value)
     last_at: datetime | None = None
@@ -56,11 +56,11 @@ class Recipient:
 
     @property
     def by_email(self) -> bool:
-        return self.kind == RecipientKind.EMAIL
+        return self.kind == DisclosureKind.EMAIL
 
     @property
     def kind_label(self) -> str:
-        return str(RecipientKind(self.kind).label)
+        return str(DisclosureKind(self.kind).label)
 
 
 # Providers of the recipients every person's data goes to (the organisation's

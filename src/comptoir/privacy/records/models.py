@@ -45,7 +45,7 @@ class ErasureRecord(TenantModel):
         return f"erasure {self.subject_uuid}"
 
 
-class RecipientKind(models.TextChoices):
+class DisclosureKind(models.TextChoices):
     """To whom a person's data went (GDPR art. 19)."""
 
     EMAIL = "email", _("Sent by email")
@@ -67,7 +67,7 @@ class Disclosure(EncryptedModel):
     """
 
     subject = models.ForeignKey(DataSubject, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=12, choices=RecipientKind.choices)
+    kind = models.CharField(max_length=12, choices=DisclosureKind.choices)
     recipient = EncryptedCharField(max_length=300)
     # What went: a model label and id, or a short description with no value.
     what = models.CharField(max_length=120, blank=True)

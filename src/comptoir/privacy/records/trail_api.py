@@ -19,7 +19,7 @@ from comptoir.audit.selectors import subject_trail_events, trail_entries
 from comptoir.core.http import request_actor
 from comptoir.privacy.models import DataSubject
 from comptoir.privacy.records import disclosures
-from comptoir.privacy.records.models import RecipientKind
+from comptoir.privacy.records.models import DisclosureKind
 from comptoir.tenancy.roles import Permission
 
 router = Router(tags=["privacy"])
@@ -43,8 +43,8 @@ class TrailOut(Schema):
     count: int
 
 
-class RecipientOut(Schema):
-    kind: RecipientKind
+class DisclosureRecipientOut(Schema):
+    kind: DisclosureKind
     recipient: str
     what: list[str]
     last_at: datetime | None
@@ -58,7 +58,7 @@ class NotifyIn(Schema):
 
 class NotifyOut(Schema):
     queued: list[int] = Field(description="ids of the outbox messages queued")
-    by_hand: list[RecipientOut] = Field(description="recipients to notify by other means")
+    by_hand: list[DisclosureRecipientOut] = Field(description="recipients to notify by other means")
 
 
 def _subject(request, subject_uuid: UUID) -> DataSubject:
@@ -102,7 +102,9 @@ def subject_trail(
     return {"items": [vars(entry) for entry in entries], "count": events.count()}
 
 
-@router.get("/{uuid:subject_uuid}/recipients", response={200: list[RecipientOut], **ERRORS})
+@router.get(
+    "/{uuid:subject_uuid}/recipients", response={200: list[DisclosureRecipientOut], **ERRORS}
+)
 def recipients(request, subject_uuid: UUID):
     """Every recipient the person's data went to (GDPR art. 19)."""
     subject = _subject(request, subject_uuid)

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from comptoir.privacy.declarations import Category, LegalBasis, Purpose
 from comptoir.privacy.models import DataSubject
 from comptoir.privacy.records import disclosures
-from comptoir.privacy.records.models import RecipientKind as DisclosureKind
+from comptoir.privacy.records.models import DisclosureKind
 from comptoir.privacy.records.retention import effective_rule
 from comptoir.privacy.register.countries import country_name, is_eea
 from comptoir.privacy.register.measures import BUILT_IN

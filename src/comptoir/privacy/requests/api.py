@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from comptoir.api.auth import require
 from comptoir.api.errors import ERRORS
-from comptoir.api.modelschema import Id, model_schema
+from comptoir.api.modelschema import model_schema
 from comptoir.audit.reads import record_list_page, record_read, subjects_of
 from comptoir.core.http import request_actor
 from comptoir.privacy.requests import selectors, services
@@ -112,15 +112,15 @@ def rights_request_create(request, payload: RightsRequestIn):
     return Status(201, created)
 
 
-@router.get("/{rights_request_id}", response={200: RightsRequestOut, **ERRORS})
-def rights_request_get(request, rights_request_id: Id):
+@router.get("/{int:rights_request_id}", response={200: RightsRequestOut, **ERRORS})
+def rights_request_get(request, rights_request_id: int):
     found = _get(request, rights_request_id)
     record_read(request, object_type=OBJECT_TYPE, object_id=found.pk, subjects=subjects_of([found]))
     return found
 
 
-@router.post("/{rights_request_id}/extend", response={200: RightsRequestOut, **ERRORS})
-def rights_request_extend(request, rights_request_id: Id, payload: ExtendIn):
+@router.post("/{int:rights_request_id}/extend", response={200: RightsRequestOut, **ERRORS})
+def rights_request_extend(request, rights_request_id: int, payload: ExtendIn):
     """Extend by one or two months, within the first month; the person is mailed the reason."""
     found = _get(request, rights_request_id)
     return services.request_extend(
@@ -131,8 +131,8 @@ def rights_request_extend(request, rights_request_id: Id, payload: ExtendIn):
     )
 
 
-@router.post("/{rights_request_id}/identity-ask", response={200: RightsRequestOut, **ERRORS})
-def rights_request_identity_ask(request, rights_request_id: Id, payload: NoteIn):
+@router.post("/{int:rights_request_id}/identity-ask", response={200: RightsRequestOut, **ERRORS})
+def rights_request_identity_ask(request, rights_request_id: int, payload: NoteIn):
     """Ask the person for proof of identity: the clock pauses."""
     found = _get(request, rights_request_id)
     return services.request_identity_ask(
@@ -140,23 +140,25 @@ def rights_request_identity_ask(request, rights_request_id: Id, payload: NoteIn)
     )
 
 
-@router.post("/{rights_request_id}/identity-received", response={200: RightsRequestOut, **ERRORS})
-def rights_request_identity_received(request, rights_request_id: Id):
+@router.post(
+    "/{int:rights_request_id}/identity-received", response={200: RightsRequestOut, **ERRORS}
+)
+def rights_request_identity_received(request, rights_request_id: int):
     """The proof came: the clock runs again (a copy is uploaded through the UI)."""
     found = _get(request, rights_request_id)
     return services.request_identity_received(actor=request_actor(request), rights_request=found)
 
 
-@router.post("/{rights_request_id}/answer", response={200: RightsRequestOut, **ERRORS})
-def rights_request_answer(request, rights_request_id: Id, payload: AnswerIn):
+@router.post("/{int:rights_request_id}/answer", response={200: RightsRequestOut, **ERRORS})
+def rights_request_answer(request, rights_request_id: int, payload: AnswerIn):
     found = _get(request, rights_request_id)
     return services.request_answer(
         actor=request_actor(request), rights_request=found, answer=payload.answer
     )
 
 
-@router.post("/{rights_request_id}/refuse", response={200: RightsRequestOut, **ERRORS})
-def rights_request_refuse(request, rights_request_id: Id, payload: RefuseIn):
+@router.post("/{int:rights_request_id}/refuse", response={200: RightsRequestOut, **ERRORS})
+def rights_request_refuse(request, rights_request_id: int, payload: RefuseIn):
     found = _get(request, rights_request_id)
     return services.request_refuse(
         actor=request_actor(request), rights_request=found, reasons=payload.reasons
