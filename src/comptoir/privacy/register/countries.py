@@ -2,41 +2,11 @@
 
 import pycountry
 
-# The 27 member states, then Iceland, Liechtenstein and Norway (EEA).
-EEA = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "CY",
-        "CZ",
-        "DE",
-        "DK",
-        "EE",
-        "ES",
-        "FI",
-        "FR",
-        "GR",
-        "HR",
-        "HU",
-        "IE",
-        "IT",
-        "LT",
-        "LU",
-        "LV",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SE",
-        "SI",
-        "SK",
-        "IS",
-        "LI",
-        "NO",
-    ]
-)
+from comptoir.core.vat import EU_COUNTRIES
+
+# The EU's member states (``core.vat``, the one list of them), then Iceland,
+# Liechtenstein and Norway: the EEA.
+EEA = EU_COUNTRIES | {"IS", "LI", "NO"}
 
 
 def is_country(code: str) -> bool:
