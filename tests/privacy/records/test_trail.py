@@ -12,7 +12,7 @@ from comptoir.mail.models import Message
 from comptoir.parties import services as parties
 from comptoir.parties.models import PartyKind
 from comptoir.privacy.records.disclosures import disclosure_record
-from comptoir.privacy.records.models import RecipientKind
+from comptoir.privacy.records.models import DisclosureKind
 
 fr = Faker("fr_FR")
 
@@ -104,7 +104,7 @@ def test_the_page_shows_the_trail_and_recipients_and_is_journalled(world, ui_as,
     disclosure_record(
         organisation=world.org_a,
         subject=person.data_subject,
-        kind=RecipientKind.EMAIL,
+        kind=DisclosureKind.EMAIL,
         recipient=address,
         what="F-2026-7",
         actor=Actor.user(owner.pk),
@@ -148,7 +148,7 @@ def test_notify_from_the_page(world, ui_as, people):
     disclosure_record(
         organisation=world.org_a,
         subject=person.data_subject,
-        kind=RecipientKind.EMAIL,
+        kind=DisclosureKind.EMAIL,
         recipient=fr.email(),
         what="F-2026-8",
         actor=Actor.user(world.member("owner").pk),
@@ -170,7 +170,7 @@ def test_the_api_gives_the_trail_recipients_and_notifies(world, api_as, people):
     disclosure_record(
         organisation=world.org_a,
         subject=person.data_subject,
-        kind=RecipientKind.EXPORT,
+        kind=DisclosureKind.EXPORT,
         recipient="export to the accountant",
         what="F-2026-9",
         actor=Actor.system(),
