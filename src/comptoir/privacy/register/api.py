@@ -101,10 +101,10 @@ def register_detail(request):
 
 @router.get(
     "/export",
-    response={200: None, **ERRORS},
+    response=ERRORS,
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The register as a file",
                 "content": {ct: {} for ct in exports.CONTENT_TYPES.values()},
             }
