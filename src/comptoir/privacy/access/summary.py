@@ -94,7 +94,7 @@ AUTHORITIES = {
 }
 
 
-def recipient_categories(*, organisation, purposes) -> list[str]:
+def recipient_categories(*, organisation, purposes, processors=None) -> list[str]:
     """The categories of recipients of data used for ``purposes``, in ``organisation``.
 
     From the purposes' declared recipients and the hosting processor; the
@@ -104,7 +104,9 @@ def recipient_categories(*, organisation, purposes) -> list[str]:
     for purpose in purposes:
         found.update(dict.fromkeys(str(r) for r in PURPOSE_RECIPIENTS.get(purpose, ())))
     found[str(HOSTING)] = None
-    for processor in processors_of(organisation=organisation):
+    if processors is None:
+        processors = processors_of(organisation=organisation)
+    for processor in processors:
         found[f"{processor.name} ({processor.service})"] = None
     return list(found)
 
@@ -155,7 +157,7 @@ def _purposes_of(kind: Kind) -> list[Purpose]:
     return list(seen)
 
 
-def kind_summary(kind: Kind, *, organisation) -> dict:
+def kind_summary(kind: Kind, *, organisation, processors=None) -> dict:
     purposes = _purposes_of(kind)
     personal = [c for c in kind.columns if c.personal is not None]
     return {
@@ -177,7 +179,9 @@ def kind_summary(kind: Kind, *, organisation) -> dict:
             }
             for p in purposes
         ],
-        "recipients": recipient_categories(organisation=organisation, purposes=purposes),
+        "recipients": recipient_categories(
+            organisation=organisation, purposes=purposes, processors=processors
+        ),
         "retention": retention_of(kind.declaration.retention),
         "sources": sorted(kind.sources),
     }
@@ -216,7 +220,11 @@ def rights() -> list[dict]:
 
 def summary(gathered: Gathered, *, organisation) -> dict:
     """The summary as data (``summary.json``); ``summary_html`` lays it out."""
-    kinds = [kind_summary(kind, organisation=organisation) for kind in gathered.kinds]
+    processors = list(processors_of(organisation=organisation))  # once, not per kind
+    kinds = [
+        kind_summary(kind, organisation=organisation, processors=processors)
+        for kind in gathered.kinds
+    ]
     sources = sorted({s for kind in gathered.kinds for s in kind.sources})
     authority = AUTHORITIES.get(organisation.country, AUTHORITIES["FR"])
     now = timezone.now()

@@ -372,9 +372,10 @@ def consent_objection_withdraw(*, subject: DataSubject, actor: Actor) -> list[Co
     (DOMAIN.md §5: objection to prospection is absolute). Runs as one of the
     suppression list's ``objection_hooks``, inside the objection's transaction;
     the ledger then says withdrawn, through the objection, where it said given."""
+    states = selectors.consent_states(organisation=subject.organisation_id, subjects=[subject])
     withdrawn = []
     for purpose in PROSPECTION_PURPOSES:
-        if selectors.consent_state(subject=subject, purpose=purpose).given:
+        if states[subject.pk][purpose].given:
             withdrawn.append(
                 consent_withdraw(
                     actor=actor,
