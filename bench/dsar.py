@@ -4,8 +4,8 @@ Builds, in a fresh temporary COMPTOIR_VAR_DIR (SQLite by default, or the
 PostgreSQL database of ``--database-url``), one French organisation and:
 
 * N minimal persons (a data subject and an individual party each), written
-  by two ``INSERT ... SELECT`` statements (not timed; their key bytes are
-  random filler, never unwrapped);
+  by two ``INSERT ... SELECT`` statements (not timed; they have no key in
+  the key store: nothing of theirs is ever unwrapped);
 * the person exported: an individual client made by ``party_create``, with
   I interactions (notes encrypted under their key, ``bulk_create``) and V
   issued invoices: one issued by ``invoice_issue`` (checks, number, frozen
@@ -97,11 +97,6 @@ def build_crowd(organisation, persons: int) -> None:
 
     postgres = connection.vendor == "postgresql"
     new_uuid = "gen_random_uuid()" if postgres else "lower(hex(randomblob(16)))"
-    filler = (
-        "decode(md5(random()::text) || md5(random()::text), 'hex')"
-        if postgres
-        else ("randomblob(60)")
-    )
     series = (
         "generate_series(1, %s) AS n(i)"
         if postgres
@@ -114,8 +109,6 @@ def build_crowd(organisation, persons: int) -> None:
             {
                 "organisation_id": str(int(organisation.pk)),
                 "uuid": new_uuid,
-                "wrapped_key": filler,
-                "wrapped_by": "1",
             },
             series,
             [persons],

@@ -11,8 +11,8 @@ columns hold random bytes of a sealed value's size: neither side reads them.
 
 * **raw** (the baseline): the expired rows, found by one ``created_at``
   condition, removed by hand-written statements in one transaction: DELETE
-  their interactions, DELETE the parties, UPDATE their data subjects'
-  ``wrapped_key`` to NULL (the crypto-shredding). Rolled back, so the sweep
+  their interactions, DELETE the parties, DELETE their keys from the key
+  store (the crypto-shredding) and mark their data subjects shredded. Rolled back, so the sweep
   then finds the same rows; the rollback is not timed.
 * **sweep** (Comptoir): ``retention_apply`` as ``comptoir retention apply``
   runs it: the parties' candidates computed from real events (collection,
@@ -60,7 +60,7 @@ def populate(organisation, persons: int, expired_fraction: float, now: datetime)
 
     from comptoir.core.rawsql import insert_many
     from comptoir.parties.models import Direction, Interaction, Party, PartyKind
-    from comptoir.privacy.models import DataSubject
+    from comptoir.privacy.models import DataSubject, SubjectKey
 
     expired = int(persons * expired_fraction)
     old, recent = now - timedelta(days=4 * 366), now - timedelta(days=365)
@@ -69,19 +69,31 @@ def populate(organisation, persons: int, expired_fraction: float, now: datetime)
         count = min(CHUNK, persons - done)
         with transaction.atomic():
             stamps = [old if done + i < expired else recent for i in range(count)]
+            uuids = [uuid.uuid4() for _ in range(count)]
             subjects = insert_many(
                 DataSubject,
                 [
                     {
                         "organisation_id": organisation.pk,
-                        "uuid": uuid.uuid4(),
-                        "wrapped_key": os.urandom(60),
-                        "wrapped_by": 1,
+                        "uuid": subject_uuid,
                         "created_at": stamp,
                     }
-                    for stamp in stamps
+                    for stamp, subject_uuid in zip(stamps, uuids, strict=True)
                 ],
                 key="uuid",
+            )
+            insert_many(
+                SubjectKey,
+                [
+                    {
+                        "organisation_id": organisation.pk,
+                        "subject_uuid": subject_uuid,
+                        "wrapped_key": os.urandom(60),
+                        "wrapped_by": 1,
+                    }
+                    for subject_uuid in uuids
+                ],
+                key="subject_uuid",
             )
             parties = insert_many(
                 Party,
@@ -136,8 +148,12 @@ def raw_sql(organisation_id: int, now: datetime) -> tuple[float, int]:
     with transaction.atomic(), connection.cursor() as cursor:
         started = time.perf_counter()
         cursor.execute(
-            f"UPDATE privacy_datasubject SET wrapped_key = NULL, shredded_at = %s "  # noqa: S608
-            f"WHERE id IN ({subjects})",
+            "DELETE FROM privacy_subjectkey WHERE subject_uuid IN "  # noqa: S608
+            f"(SELECT uuid FROM privacy_datasubject WHERE id IN ({subjects}))",
+            args,
+        )
+        cursor.execute(
+            f"UPDATE privacy_datasubject SET shredded_at = %s WHERE id IN ({subjects})",  # noqa: S608
             [now, *args],
         )
         cursor.execute(f"DELETE FROM parties_interaction WHERE party_id IN ({expired})", args)  # noqa: S608

@@ -111,6 +111,8 @@ DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend plus the key store attached (comptoir.core.keystore).
+    DATABASES["default"]["ENGINE"] = "comptoir.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE: a writing transaction takes the lock at BEGIN, so two
         # workers never deadlock upgrading a read lock (the audit chain reads
@@ -126,6 +128,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["TEST"] = {"NAME": env_str("COMPTOIR_TEST_DATABASE_NAME", "") or None}
+    # The key store's schema after the data's (comptoir.core.keystore).
+    DATABASES["default"]["OPTIONS"] = {"options": "-c search_path=public,comptoir_keys"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

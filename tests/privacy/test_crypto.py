@@ -11,7 +11,7 @@ from faker import Faker
 from comptoir.audit.models import AuditEvent
 from comptoir.privacy import crypto, keys
 from comptoir.privacy.crypto import DecryptionError, Sealed, ValueShredded
-from comptoir.privacy.models import DataSubject, KeyKind, OrganisationKey
+from comptoir.privacy.models import DataSubject, KeyKind, OrganisationKey, SubjectKey
 from comptoir.privacy.rotation import organisation_reencrypt
 from comptoir.privacy.services import subject_shred
 from tests.privacy.models import Person
@@ -243,7 +243,8 @@ class TestRotation:
         assert report.subjects_rewrapped >= 1
         assert report.values_reencrypted >= 1  # the loose note (and family name)
         assert crypto.key_id(stored(loose, "note")) == (crypto.ORGANISATION, 2)
-        assert DataSubject.objects.of(org).get(pk=alice.data_subject_id).wrapped_by == 2
+        subject = DataSubject.objects.of(org).get(pk=alice.data_subject_id)
+        assert SubjectKey.objects.of(org).get(subject_uuid=subject.uuid).wrapped_by == 2
 
         # The retired key can now go: everything still reads.
         OrganisationKey.objects.of(org).filter(kind=KeyKind.DATA, version=1).delete()
@@ -319,7 +320,7 @@ def test_the_rotate_command_moves_everything_and_resumes(world, alice):
     moved = journal.get(object_type="privacy.reencryption")
     assert (rotation.action, rotation.object_id) == ("create", "data:v2")
     assert moved.fields == [
-        "privacy.datasubject.wrapped_key",
+        "privacy.subjectkey.wrapped_key",
         "privacy_tests.person.family_name",  # the loose row's values, under the organisation key
         "privacy_tests.person.note",
     ]

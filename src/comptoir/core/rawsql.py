@@ -83,6 +83,9 @@ def _parameter_limit(db) -> int:
     return 65_535  # PostgreSQL's wire protocol
 
 
+_AUTO_FIELDS = {"AutoField", "BigAutoField", "SmallAutoField"}
+
+
 def insert_many(model: type[Model], rows: Sequence[dict], *, key: str) -> list[int]:
     """Insert ``rows`` (attname -> Python value; a missing field takes its
     default, ``auto_now`` fields the current time) with multi-row ``INSERT ...
@@ -100,7 +103,12 @@ def insert_many(model: type[Model], rows: Sequence[dict], *, key: str) -> list[i
         return []
     db = connections[DEFAULT_DB_ALIAS]
     opts = model._meta
-    fields = [f for f in opts.concrete_fields if not f.primary_key]
+    # The database numbers an auto primary key; any other is the rows' to give.
+    fields = [
+        f
+        for f in opts.concrete_fields
+        if not (f.primary_key and f.get_internal_type() in _AUTO_FIELDS)
+    ]
     columns = []
     for field in fields:
         attname = field.attname

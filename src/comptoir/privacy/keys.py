@@ -4,11 +4,12 @@ Every key is 256 random bits, stored only wrapped (AES-256-GCM) by the key
 above it, with associated data naming exactly what it is, so a wrapped key
 copied to another organisation, kind, version or person fails to unwrap.
 
+Person keys live in the key store (``SubjectKey``), apart from the data.
 Unwrapped keys are cached per process (unwrapping for every value would cost
 two AES-GCM operations and a query per value). Organisation keys are cached
-by (organisation, kind, version); person keys by their wrapped bytes, which
-are read from the database with the row: once a person is shredded, the NULL
-that replaces their wrapped key is all any process finds, cache or not.
+by (organisation, kind, version); person keys by the person's uuid, and a
+person's row read with the value is checked first: once a person is
+shredded, their ``shredded_at`` is what any process finds, cache or not.
 Keys never appear in reprs, logs or exception messages: ``Key`` shows its
 label only.
 """
@@ -22,14 +23,14 @@ from contextlib import contextmanager
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor, audit_record
 from comptoir.core.rawsql import insert_many
 from comptoir.privacy.masterkey import derived_key
-from comptoir.privacy.models import DataSubject, KeyKind, OrganisationKey
+from comptoir.privacy.models import DataSubject, KeyKind, OrganisationKey, SubjectKey
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -92,6 +93,10 @@ class _Lru:
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+    def pop(self, key) -> None:
+        with self._lock:
+            self._items.pop(key, None)
 
     def clear(self) -> None:
         with self._lock:
@@ -276,9 +281,13 @@ def rotate_organisation_key(organisation_id: int) -> int:
 def subject_create(*, organisation) -> DataSubject:
     """A new data subject with a fresh key, wrapped by the organisation's current key."""
     version, org_key = current_key(organisation.pk)
-    subject = DataSubject(organisation=organisation, wrapped_by=version)
-    subject.wrapped_key = _wrap(
-        org_key.aead(), os.urandom(KEY_BYTES), _subject_ad(organisation.pk, subject.uuid)
+    subject = DataSubject(organisation=organisation)
+    material = os.urandom(KEY_BYTES)
+    SubjectKey.objects.create(
+        organisation=organisation,
+        subject_uuid=subject.uuid,
+        wrapped_key=_wrap(org_key.aead(), material, _subject_ad(organisation.pk, subject.uuid)),
+        wrapped_by=version,
     )
     subject.save()
     return subject
@@ -289,52 +298,86 @@ def subjects_create(*, organisation, count: int) -> list[tuple[int, Key]]:
     ``subject_create`` makes one: (primary key, unwrapped key) of each."""
     version, org_key = current_key(organisation.pk)
     aead = org_key.aead()
-    rows, fresh = [], []
+    subjects, stored, fresh = [], [], []
     for _ in range(count):
         subject_uuid = uuid.uuid4()
         material = os.urandom(KEY_BYTES)
         wrapped = _wrap(aead, material, _subject_ad(organisation.pk, subject_uuid))
-        rows.append(
+        subjects.append({"organisation_id": organisation.pk, "uuid": subject_uuid})
+        stored.append(
             {
+                "subject_uuid": subject_uuid,
                 "organisation_id": organisation.pk,
-                "uuid": subject_uuid,
                 "wrapped_key": wrapped,
                 "wrapped_by": version,
             }
         )
         fresh.append(Key(material, f"subject {subject_uuid}"))
-    pks = insert_many(DataSubject, rows, key="uuid")
+    insert_many(SubjectKey, stored, key="subject_uuid")
+    pks = insert_many(DataSubject, subjects, key="uuid")
     # The keys go straight to the caller, which seals the batch with them; not
     # cached (a thousand keys a batch would only push the live ones out).
     return [(pk, key) for pk, key in zip(pks, fresh, strict=True)]
 
 
+_STORED_KEY_SQL = (
+    "SELECT wrapped_key, wrapped_by FROM privacy_subjectkey"
+    " WHERE subject_uuid = %s AND organisation_id = %s"
+)
+
+
+def _stored_key(subject: DataSubject) -> tuple[bytes, int]:
+    """The person's wrapped key and the organisation key version wrapping it.
+
+    One plain statement: this runs for every person whose values are read
+    with a cold cache, where the ORM's query building would cost fifty
+    times the lookup itself."""
+    uuid_field = SubjectKey._meta.pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _STORED_KEY_SQL,
+            [uuid_field.get_db_prep_value(subject.uuid, connection), subject.organisation_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        # Shredded since the data was backed up (a restored backup), or a key
+        # store that is not this database's.
+        raise SubjectShredded(f"the key of data subject {subject.uuid} is not in the key store")
+    return bytes(row[0]), row[1]
+
+
 def subject_key(subject: DataSubject) -> Key:
-    if subject.wrapped_key is None:
+    if subject.shredded_at is not None:
         raise SubjectShredded(f"the key of data subject {subject.uuid} was shredded")
-    wrapped = bytes(subject.wrapped_key)
-    key = _subject_keys.get(wrapped)
+    key = _subject_keys.get(subject.uuid)
     if key is None:
-        org_key = key_version(subject.organisation_id, subject.wrapped_by)
+        wrapped, wrapped_by = _stored_key(subject)
+        org_key = key_version(subject.organisation_id, wrapped_by)
         material = _unwrap(
             org_key.aead(), wrapped, _subject_ad(subject.organisation_id, subject.uuid)
         )
         key = Key(material, f"subject {subject.uuid}")
-        _subject_keys.put(wrapped, key)
+        _subject_keys.put(subject.uuid, key)
     return key
 
 
-def subject_rewrap(subject: DataSubject) -> bool:
+def subject_keys_forget(subject_uuids) -> None:
+    """Drop shredded persons' keys from this process's cache (the rows'
+    ``shredded_at`` already refuses them; this frees the memory at once)."""
+    for subject_uuid in subject_uuids:
+        _subject_keys.pop(subject_uuid)
+
+
+def subject_rewrap(stored: SubjectKey) -> bool:
     """Wrap a person's key with the current organisation key; True if it moved."""
-    if subject.wrapped_key is None:
+    version, org_key = current_key(stored.organisation_id)
+    if stored.wrapped_by == version:
         return False
-    version, org_key = current_key(subject.organisation_id)
-    if subject.wrapped_by == version:
-        return False
-    material = subject_key(subject)._material
-    subject.wrapped_key = _wrap(
-        org_key.aead(), material, _subject_ad(subject.organisation_id, subject.uuid)
+    ad = _subject_ad(stored.organisation_id, stored.subject_uuid)
+    material = _unwrap(
+        key_version(stored.organisation_id, stored.wrapped_by).aead(), stored.wrapped_key, ad
     )
-    subject.wrapped_by = version
-    subject.save(update_fields=["wrapped_key", "wrapped_by"])
+    stored.wrapped_key = _wrap(org_key.aead(), material, ad)
+    stored.wrapped_by = version
+    stored.save(update_fields=["wrapped_key", "wrapped_by"])
     return True

@@ -2,14 +2,17 @@
 
     master key (var/master.key or the environment; never in the database)
       └ wraps OrganisationKey(kind=data, version=n)  one current, older ones retired
-      │   └ wraps DataSubject.wrapped_key            one key per person
+      │   └ wraps SubjectKey                         one key per person (DataSubject)
       │       └ encrypts that person's field values
       │   └ encrypts field values of rows about no registered person
       └ wraps OrganisationKey(kind=index, version=1) the blind-index HMAC key
 
-Crypto-shredding a person sets their ``wrapped_key`` to NULL: every value
-encrypted under it becomes noise. Deleting an organisation deletes its keys
-(CASCADE), which shreds everything it held, backups included.
+The keys live in the key store (``KeyStoreModel``), not beside the data, so a
+backup of the data holds ciphertext only. Crypto-shredding a person deletes
+their ``SubjectKey``: every value encrypted under it becomes noise, in the
+database and, once the key store's own short-lived backups have aged out, in
+every backup. Deleting an organisation deletes its keys, which shreds
+everything it held, backups included.
 """
 
 import uuid
@@ -25,14 +28,29 @@ class KeyKind(models.TextChoices):
     INDEX = "index", _("Blind-index key")
 
 
-class OrganisationKey(TenantModel):
+class KeyStoreModel(TenantModel):
+    """A table of the key store (``comptoir.core.keystore``): created there by
+    its migration (``keystore.create_model``), reached by its bare name like
+    any table, and left out of the data's backups. Its organisation is no
+    database foreign key: SQLite cannot reference another file, and the
+    erasure journal must outlive what it erased."""
+
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", on_delete=models.CASCADE, db_constraint=False, related_name="+"
+    )
+
+    class Meta(TenantModel.Meta):
+        abstract = True
+
+
+class OrganisationKey(KeyStoreModel):
     kind = models.CharField(max_length=8, choices=KeyKind.choices)
     version = models.PositiveIntegerField()
     wrapped_key = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
     retired_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta(TenantModel.Meta):
+    class Meta(KeyStoreModel.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "kind", "version"], name="one_key_per_version"
@@ -58,12 +76,36 @@ class OrganisationKey(TenantModel):
         return f"<OrganisationKey {self}>"
 
 
+class SubjectKey(KeyStoreModel):
+    """A person's key, wrapped by their organisation's data key: in the key
+    store, so a backup of the data never holds it. Deleting the row is the
+    crypto-shredding of the person (``privacy.services.subject_shred``)."""
+
+    subject_uuid = models.UUIDField(primary_key=True)
+    wrapped_key = models.BinaryField()
+    wrapped_by = models.PositiveIntegerField(help_text="version of the organisation data key")
+
+    class Meta(KeyStoreModel.Meta):
+        ordering = ["subject_uuid"]
+
+    class Privacy:
+        subject = None
+        retention = None
+        fields: dict = {}
+        not_personal = ["subject_uuid", "wrapped_key"]
+
+    def __str__(self) -> str:
+        return f"key of data subject {self.subject_uuid}"
+
+    def __repr__(self) -> str:
+        return f"<SubjectKey {self.subject_uuid}>"
+
+
 class DataSubject(TenantModel):
-    """A person whose data an organisation holds: the holder of their key."""
+    """A person whose data an organisation holds; their key is the
+    ``SubjectKey`` of the same uuid, in the key store."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    wrapped_key = models.BinaryField(null=True)
-    wrapped_by = models.PositiveIntegerField(help_text="version of the organisation data key")
     created_at = models.DateTimeField(auto_now_add=True)
     shredded_at = models.DateTimeField(null=True, blank=True)
     # GDPR art. 18: while set, the person's data is frozen (no edit, no
@@ -77,7 +119,7 @@ class DataSubject(TenantModel):
         subject = "self"
         retention = None
         fields: dict = {}
-        not_personal = ["wrapped_key"]
+        not_personal: list = []
 
     def __str__(self) -> str:
         return f"data subject {self.uuid}"
@@ -91,7 +133,7 @@ class DataSubject(TenantModel):
 
     @property
     def is_shredded(self) -> bool:
-        return self.wrapped_key is None
+        return self.shredded_at is not None
 
 
 class SealedValues:

@@ -100,7 +100,7 @@ def people_matching(*, organisation, email: str = "", phone: str = "") -> Match:
             )
     subjects = list(
         DataSubject.objects.of(organisation)
-        .filter(pk__in=subject_ids, wrapped_key__isnull=False)
+        .filter(pk__in=subject_ids, shredded_at__isnull=True)
         .order_by("pk")
     )
     user_ids = []

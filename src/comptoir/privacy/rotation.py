@@ -21,7 +21,7 @@ from comptoir.audit.models import Action
 from comptoir.audit.services import Actor, audit_record
 from comptoir.privacy import crypto, keys
 from comptoir.privacy.fields import EncryptedField, OperatorSealed
-from comptoir.privacy.models import DataSubject, KeyKind
+from comptoir.privacy.models import KeyKind, SubjectKey
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
@@ -66,8 +66,7 @@ def organisation_reencrypt(
 ) -> ReencryptionReport:
     report = ReencryptionReport()
     version, _key = keys.current_key(organisation.pk)
-    subjects = DataSubject.objects.of(organisation).exclude(wrapped_by=version)
-    subjects = subjects.filter(wrapped_key__isnull=False)
+    subjects = SubjectKey.objects.of(organisation).exclude(wrapped_by=version)
     total, done = subjects.count(), 0
     for batch in _batches(subjects, batch_size):
         report.subjects_rewrapped += sum(keys.subject_rewrap(s) for s in batch)
@@ -98,7 +97,7 @@ def organisation_reencrypt(
             object_id=f"{KeyKind.DATA}:v{version}",
             fields=sorted(
                 report.fields
-                | ({"privacy.datasubject.wrapped_key"} if report.subjects_rewrapped else set())
+                | ({"privacy.subjectkey.wrapped_key"} if report.subjects_rewrapped else set())
             ),
         )
     return report

@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor, audit_record
-from comptoir.privacy.models import DataSubject
+from comptoir.privacy.keys import subject_keys_forget
+from comptoir.privacy.models import DataSubject, SubjectKey
 
 
 @transaction.atomic
@@ -13,15 +14,16 @@ def subject_shred(*, subject: DataSubject, actor: Actor | None) -> DataSubject:
     """Crypto-shred one person: destroy their key, so every value it encrypted is noise.
 
     The row stays (its uuid is what erasure records and restores replay
-    against); the wrapped key becomes NULL in the same transaction as the
-    audit event. Person keys are cached by their wrapped bytes, so no process
-    can open a value with the destroyed key once it reads the row again.
+    against); the key leaves the key store in the same transaction as the
+    audit event, and ``shredded_at`` tells every process, whatever its cache
+    holds, that the person's values are gone.
     """
     locked = DataSubject.objects.of(subject.organisation_id).select_for_update().get(pk=subject.pk)
-    if locked.wrapped_key is not None:
-        locked.wrapped_key = None
+    if locked.shredded_at is None:
+        SubjectKey.objects.of(locked.organisation_id).filter(subject_uuid=locked.uuid).delete()
         locked.shredded_at = timezone.now()
-        locked.save(update_fields=["wrapped_key", "shredded_at"])
+        locked.save(update_fields=["shredded_at"])
+        transaction.on_commit(lambda: subject_keys_forget([locked.uuid]))
         audit_record(
             actor=actor or Actor.system(),
             action=Action.ERASE,
@@ -30,5 +32,5 @@ def subject_shred(*, subject: DataSubject, actor: Actor | None) -> DataSubject:
             object_id=locked.uuid,
             fields=["wrapped_key"],
         )
-    subject.wrapped_key, subject.shredded_at = locked.wrapped_key, locked.shredded_at
+    subject.shredded_at = locked.shredded_at
     return subject

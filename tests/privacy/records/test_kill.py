@@ -37,6 +37,7 @@ def _apply(var_dir: Path, batch_size: int = 50) -> subprocess.Popen:
 
 def _query(var_dir: Path, sql: str) -> list:
     with sqlite3.connect(var_dir / "comptoir.sqlite3", timeout=30) as db:
+        db.execute("ATTACH DATABASE ? AS comptoir_keys", (str(var_dir / "comptoir.keys.sqlite3"),))
         return db.execute(sql).fetchall()
 
 
@@ -46,7 +47,7 @@ def _state(var_dir: Path) -> dict:
         "interactions": _query(var_dir, "SELECT id FROM parties_interaction ORDER BY id"),
         "shredded": _query(
             var_dir,
-            "SELECT id, uuid FROM privacy_datasubject WHERE wrapped_key IS NULL ORDER BY id",
+            "SELECT id, uuid FROM privacy_datasubject WHERE shredded_at IS NOT NULL ORDER BY id",
         ),
         "records": _query(
             var_dir,
@@ -61,13 +62,13 @@ def _no_half_erased_person(var_dir: Path) -> None:
     recorded person is shredded."""
     assert _query(
         var_dir,
-        "SELECT count(*) FROM privacy_datasubject s WHERE (s.wrapped_key IS NULL) != EXISTS("
+        "SELECT count(*) FROM privacy_datasubject s WHERE (s.shredded_at IS NOT NULL) != EXISTS("
         "SELECT 1 FROM privacy_records_erasurerecord r WHERE r.subject_uuid = s.uuid)",
     ) == [(0,)]
     assert _query(
         var_dir,
         "SELECT count(*) FROM parties_party p JOIN privacy_datasubject s "
-        "ON p.data_subject_id = s.id WHERE s.wrapped_key IS NULL",
+        "ON p.data_subject_id = s.id WHERE s.shredded_at IS NOT NULL",
     ) == [(0,)]
 
 

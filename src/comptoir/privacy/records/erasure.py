@@ -26,7 +26,7 @@ For every declared model whose rows reach a person (``registry.subject_lookup``)
   ``data_subject``) and that nothing protects is deleted instead, with what
   cascades from it.
 
-Then the person's key is destroyed (``wrapped_key = NULL``, as
+Then the person's key is destroyed (its ``SubjectKey`` deleted, as
 ``privacy.services.subject_shred`` does one at a time), one ``ErasureRecord``
 is written per person, and one audit event per batch names the kinds of data
 erased (the records carry the uuids). Domain apps add their own consequences
@@ -53,7 +53,8 @@ from comptoir.audit.services import Actor, audit_record
 from comptoir.core.rawsql import insert_many
 from comptoir.privacy.declarations import OnErasure
 from comptoir.privacy.fields import EncryptedField
-from comptoir.privacy.models import DataSubject, EncryptedModel
+from comptoir.privacy.keys import subject_keys_forget
+from comptoir.privacy.models import DataSubject, EncryptedModel, SubjectKey
 from comptoir.privacy.records.models import ErasureReason, ErasureRecord
 from comptoir.privacy.records.retention import effective_rules, held_until
 from comptoir.privacy.registry import ModelPrivacy, registry, subject_lookup
@@ -441,9 +442,10 @@ def _erase_batch(
         if count:
             kinds.add(plan.model._meta.label_lower.replace(".", "_"))
             outcome.deleted[plan.label] += count
-    DataSubject.objects.of(organisation_id).filter(pk__in=Ids(ids)).update(
-        wrapped_key=None, shredded_at=now
-    )
+    DataSubject.objects.of(organisation_id).filter(pk__in=Ids(ids)).update(shredded_at=now)
+    shredded = [uuid for _, uuid in todo]
+    SubjectKey.objects.of(organisation_id).filter(subject_uuid__in=shredded).delete()
+    transaction.on_commit(lambda: subject_keys_forget(shredded))
     insert_many(  # bulk_create without building a model instance per person
         ErasureRecord,
         [

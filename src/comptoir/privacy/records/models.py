@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from comptoir.privacy import retention
 from comptoir.privacy.declarations import Category, OnErasure, Personal, Purpose
 from comptoir.privacy.fields import EncryptedCharField
-from comptoir.privacy.models import DataSubject, EncryptedModel
+from comptoir.privacy.models import DataSubject, EncryptedModel, KeyStoreModel
 from comptoir.tenancy.scope import TenantModel
 
 
@@ -17,10 +17,12 @@ class ErasureReason(models.TextChoices):
     STAFF = "staff", _("Deleted by a member of staff")
 
 
-class ErasureRecord(TenantModel):
+class ErasureRecord(KeyStoreModel):
     """That a person was erased, by pseudonymous id only: replayed after a
-    backup restore so an erased person stays erased (#14), and what the
-    retention sweep and rights requests leave behind as proof.
+    backup restore so an erased person stays erased (``replay``), and what the
+    retention sweep and rights requests leave behind as proof. In the key
+    store: a restored backup brings back the data of its day, never the
+    journal of its day, so every erasure since is replayed.
 
     Holds no value about the person: their ``DataSubject.uuid`` and the rule
     or request that erased them.
@@ -32,7 +34,7 @@ class ErasureRecord(TenantModel):
     reference = models.CharField(max_length=64, blank=True)
     erased_at = models.DateTimeField()
 
-    class Meta(TenantModel.Meta):
+    class Meta(KeyStoreModel.Meta):
         ordering = ["erased_at", "pk"]
 
     class Privacy:

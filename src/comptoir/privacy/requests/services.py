@@ -343,7 +343,7 @@ def request_fulfil(*, actor: Actor, rights_request: RightsRequest) -> Outcome:
     entry = fulfilment_of(rights_request.kind)
     if entry.run is None:
         raise ValidationError(str(entry.unavailable), code="unavailable")
-    subjects = list(rights_request.subjects.filter(wrapped_key__isnull=False).order_by("pk"))
+    subjects = list(rights_request.subjects.filter(shredded_at__isnull=True).order_by("pk"))
     if not subjects:
         raise ValidationError(
             _("No data about this person was found: answer the request to say so."),

@@ -53,4 +53,4 @@ class Command(BaseCommand):
 
 def _db_label() -> str:
     db = settings.DATABASES["default"]
-    return "SQLite" if db["ENGINE"].endswith("sqlite3") else "PostgreSQL"
+    return "SQLite" if "sqlite" in db["ENGINE"] else "PostgreSQL"
