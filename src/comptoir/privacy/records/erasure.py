@@ -399,9 +399,11 @@ def _erase_batch(
         .order_by()
         .values_list("pk", "uuid", "shredded_at")
     )
+    # Recorded already: done (shredded), or erased before the backup this
+    # database was restored from was made, and now replayed (``replay``).
     recorded = set(
         ErasureRecord.objects.of(organisation_id)
-        .filter(subject_uuid__in=[uuid for _pk, uuid, shredded in subjects if shredded])
+        .filter(subject_uuid__in=[uuid for _pk, uuid, _shredded in subjects])
         .order_by()
         .values_list("subject_uuid", flat=True)
     )
@@ -457,6 +459,7 @@ def _erase_batch(
                 "erased_at": now,
             }
             for _, uuid in todo
+            if uuid not in recorded
         ],
         key="subject_uuid",
     )
