@@ -128,8 +128,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["TEST"] = {"NAME": env_str("COMPTOIR_TEST_DATABASE_NAME", "") or None}
-    # The key store's schema after the data's (comptoir.core.keystore).
-    DATABASES["default"]["OPTIONS"] = {"options": "-c search_path=public,comptoir_keys"}
+    # The key store's schema after the data's (comptoir.core.keystore), beside
+    # whatever options the URL gave (sslmode...).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _search_path = "-c search_path=public,comptoir_keys"
+    _options["options"] = f"{_options.get('options', '')} {_search_path}".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
