@@ -15,9 +15,9 @@ months after its subscription ends.
 
 What is read is what the offboarding deletes (``deletion.owned_models``), so
 a kind of data added tomorrow is exported and deleted without a change here;
-only machinery is left out (``LEFT_OUT``: keys, data-subject key holders, the
-export archives themselves), and the audit journal is added (its rows name
-the organisation by a plain id). Columns are the access export's
+only machinery is left out (``LEFT_OUT``: keys, data-subject key holders,
+the export archives themselves, the journal's subject links), and the audit
+journal is added (its rows name the organisation by a plain id). Columns are the access export's
 (``privacy.access.collect.columns``): no keys, hashes, blind indexes or
 storage paths.
 
@@ -46,7 +46,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 
-from comptoir.audit.models import Action, AuditEvent
+from comptoir.audit.models import Action, AuditEvent, AuditEventSubject
 from comptoir.audit.services import Actor, audit_record
 from comptoir.invoicing import selectors as invoicing_selectors
 from comptoir.invoicing.einvoice import files as einvoice_files
@@ -63,7 +63,9 @@ from comptoir.privacy.registry import registry
 from comptoir.tenancy.models import Organisation
 
 STORE_DIR = "ops/exports"
-LEFT_OUT = frozenset({OrganisationKey, DataSubject, OrganisationExport})
+# Machinery, not data: keys, their holders (ids), the archives themselves, the
+# journal's links from events to data-subject ids (ids of rows not exported).
+LEFT_OUT = frozenset({OrganisationKey, DataSubject, OrganisationExport, AuditEventSubject})
 INVOICE_COLUMNS = [
     "number",
     "kind",
