@@ -84,7 +84,7 @@ def test_the_archive_holds_every_kind_of_data_of_the_organisation_and_nothing_el
 
 def test_exporting_is_journalled_naming_every_person_in_it(world, filled):
     exports = AuditEvent.objects.filter(
-        organisation_id=world.org_a.pk, action=Action.EXPORT, object_type="tenancy.organisation"
+        organisation_id=world.org_a.pk, action=Action.EXPORT, object_type="tenancy.Organisation"
     )
     before = exports.count()  # the fixture made an archive already
     _archive(world)

@@ -235,9 +235,9 @@ def archive_write(
         actor=actor,
         action=Action.EXPORT,
         organisation_id=org_id,
-        object_type=Organisation._meta.label_lower,
+        object_type=Organisation._meta.label,  # as tenancy.services spells it
         object_id=org_id,
-        fields=sorted(kind["label"] for kind in index["kinds"]),
+        fields=sorted(kind["label"].replace(".", "_") for kind in index["kinds"]),
         subjects=subjects.values_list("pk", flat=True),
     )
     return Written(rows=rows, kinds=len(index["kinds"]), files=len(index["invoices"]))

@@ -16,11 +16,11 @@ by its owner (``offboarding.export``). On that day the daily task
   addresses) and the ids of rows and persons that no longer exist; kept,
   they would be personal data with no purpose left, and the organisation,
   whose accountability record it was, is gone. What the operator keeps is
-  its own journal's event (the system chain, no organisation) saying that
-  organisation N was offboarded, by whom, how many events its chain held,
-  the chain's last link (seq and hash: a copy of the journal handed over
-  earlier can be checked against it) and whether the chain verified, with
-  the kinds of data deleted (model labels) and no personal data. Backups
+  its own journal's events (the system chain, no organisation): that
+  organisation N was offboarded, by whom, the kinds of data deleted
+  (``app_model`` names) and whether its chain verified; and the hash of the
+  chain's last event (a copy of the journal handed over earlier can be
+  checked against it). No personal data. Backups
   made before hold the chain in clear, like the rest of the tenant's
   unencrypted columns, until they age out; a restore of one of them is
   corrected by the replay below.
@@ -39,7 +39,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from comptoir.audit.models import Action
+from comptoir.audit.models import Action, AuditChainHead
 from comptoir.audit.services import Actor, audit_chain_delete, audit_record
 from comptoir.ops.models import OffboardingRecord
 from comptoir.ops.offboarding.deletion import organisation_rows_delete
@@ -96,20 +96,31 @@ def organisation_offboard(
     OffboardingRecord.objects.get_or_create(
         organisation_id=organisation_id, defaults={"offboarded_at": timezone.now()}
     )
-    labels = sorted(deleted.rows) + ([OrganisationKey._meta.label] if key_count else [])
+    # Field names must be names: each kind of data deleted as ``app_model``.
+    kinds = [*deleted.rows, *([OrganisationKey._meta.label] if key_count else [])]
     audit_record(
         actor=actor,
         action=Action.DELETE,
         organisation_id=None,  # the operator's journal: the organisation is gone
-        object_type=Organisation._meta.label_lower,
+        object_type=Organisation._meta.label,  # as tenancy.services spells it
         object_id=organisation_id,
         fields=[
-            *labels,
-            f"audit chain: {chain.events} events, last {chain.last_seq} {chain.last_hash}",
-            "audit chain verified" if chain.verified else "audit chain BROKEN",
-            *(["replayed after a restore"] if replayed else []),
+            *(label.lower().replace(".", "_") for label in kinds),
+            *([] if chain.verified else ["audit_chain_broken"]),
+            *(["replayed_after_restore"] if replayed else []),
         ],
     )
+    if chain.last_seq:
+        # The chain's last link: a copy of the journal handed over earlier
+        # can be checked against it.
+        audit_record(
+            actor=actor,
+            action=Action.DELETE,
+            organisation_id=None,
+            object_type=AuditChainHead._meta.label_lower,
+            object_id=chain.last_hash,
+            fields=["chain", "seq", "hash"],
+        )
     # Unwrapped keys cached by this process go too, once the deletion holds.
     transaction.on_commit(keys.clear_caches)
     return Offboarded(
