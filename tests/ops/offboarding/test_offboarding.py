@@ -8,6 +8,7 @@ import io
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
@@ -203,3 +204,18 @@ def test_the_snapshots_door_is_open_for_its_block_only(world, filled):
             cursor.execute(f"DELETE FROM {table} WHERE id = %s", [issued.pk])  # noqa: S608
         transaction.set_rollback(True)
     assert IssuedDocument.objects.of(issued.organisation_id).filter(pk=issued.pk).exists()
+
+
+def test_the_commands_offboard_what_is_due_and_replay(world):
+    org = world.org_a
+    org.subscription_start = org.subscription_start - timedelta(days=200)
+    org.subscription_end = org.subscription_start + timedelta(days=90)
+    org.save(update_fields=["subscription_start", "subscription_end"])
+    out = io.StringIO()
+    call_command("organisation", "offboard", stdout=out)
+    assert f"organisation {org.pk} offboarded" in out.getvalue()
+    assert not Organisation.objects.filter(pk=org.pk).exists()
+    assert Organisation.objects.filter(pk=world.org_b.pk).exists()
+    out = io.StringIO()
+    call_command("organisation", "replay", stdout=out)
+    assert "0 organisation(s) deleted again" in out.getvalue()
