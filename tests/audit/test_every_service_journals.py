@@ -66,6 +66,21 @@ NOT_JOURNALLED = {
     "comptoir.audit.services.checkpoint_mac": "computes a MAC; changes nothing",
     "comptoir.audit.services.audit_verify": "reads the chains; changes nothing",
     "comptoir.audit.services.audit_record": "the journal itself: what every other one calls",
+    "comptoir.audit.services.audit_chain_delete": (
+        "deletes an offboarded organisation's chain; organisation_offboard, its one caller, "
+        "journals it in the operator's journal"
+    ),
+    "comptoir.ops.offboarding.services.deletion_date": "computes a date; changes nothing",
+    "comptoir.ops.offboarding.services.organisations_due": "lists organisations; reads only",
+    "comptoir.ops.offboarding.services.offboardings_run": (
+        "calls organisation_offboard for each organisation due, which journals"
+    ),
+    "comptoir.ops.offboarding.services.offboardings_replay": (
+        "calls organisation_offboard for each organisation found again, which journals"
+    ),
+    "comptoir.invoicing.services.files.export_files": (
+        "calls document_file_store, which journals each file it makes"
+    ),
     "comptoir.parties.importing.services.import_job_headers": "reads a file's headers",
     "comptoir.parties.importing.services.report_csv": (
         "builds the rejected-rows report in memory; import_job_run stores it, and its "
@@ -2059,6 +2074,21 @@ def _deadline_reminder_send(world, actor):
     return Case(
         lambda: deadline_reminder_send(organisation=world.org_a, today=request.due_on),
         [Event(Action.CREATE, MAIL)],
+    )
+
+
+@exercises("comptoir.ops.offboarding.services.organisation_offboard")
+def _organisation_offboard(world, actor):
+    from comptoir.ops.offboarding.services import organisation_offboard
+
+    # B's chain holds an event: its last link goes to the operator's journal.
+    audit_record(actor=actor, action=Action.READ, organisation_id=world.org_b.pk)
+    return Case(
+        lambda: organisation_offboard(organisation_id=world.org_b.pk, actor=actor),
+        [
+            Event(Action.DELETE, "tenancy.organisation", frozenset({"tenancy_membership"})),
+            Event(Action.DELETE, "audit.auditchainhead", frozenset({"hash"})),
+        ],
     )
 
 

@@ -9,6 +9,7 @@ O, A, S, C, U, X = "owner", "admin", "sales", "accountant", "support", "auditor"
 EXPECTED = {
     "organisation.view": {O, A, S, C, U, X},
     "organisation.manage": {O, A},
+    "organisation.export": {O},
     "members.view": {O, A, X},
     "members.manage": {O, A},
     "owners.manage": {O},

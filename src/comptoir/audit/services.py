@@ -460,6 +460,52 @@ def audit_purge(*, before: datetime) -> int:
     return purged_total
 
 
+@dataclass(frozen=True)
+class ChainDeleted:
+    """What ``audit_chain_delete`` removed: the chain's last link (seq and hash,
+    the anchor an auditor holding an older copy can check against) and counts."""
+
+    chain: str
+    events: int
+    last_seq: int
+    last_hash: str
+    verified: bool
+
+
+def audit_chain_delete(*, organisation_id: int) -> ChainDeleted:
+    """Delete an offboarded organisation's whole chain: its events, their
+    data subjects, its head and its checkpoints (tenant offboarding only,
+    ``ops.offboarding``: the organisation and every row its events name are
+    deleted in the same transaction).
+
+    The chain is verified first and the outcome returned, with its last
+    link, for the operator's journal; a broken chain is deleted all the
+    same (the contract says the tenant's data goes), but the caller says so.
+    On PostgreSQL the DELETEs go through the journal trigger's one door,
+    opened for these statements only.
+    """
+    if organisation_id is None:
+        raise ValueError("only an organisation's chain can be deleted")
+    chain = chain_of(organisation_id)
+    with transaction.atomic():
+        report = _verify_chain_now(chain)
+        head = AuditChainHead.objects.filter(chain=chain).select_for_update().first()
+        with _purge_door():
+            AuditEventSubject.objects.filter(organisation_id=organisation_id)._raw_delete(
+                connection.alias
+            )
+            events = AuditEvent.objects.filter(chain=chain)._raw_delete(connection.alias)
+        AuditCheckpoint.objects.filter(chain=chain).delete()
+        AuditChainHead.objects.filter(chain=chain).delete()
+    return ChainDeleted(
+        chain=chain,
+        events=events,
+        last_seq=head.seq if head else 0,
+        last_hash=head.hash if head else GENESIS,
+        verified=report.ok,
+    )
+
+
 def _organisation_of(chain: str) -> int | None:
     return None if chain == SYSTEM_CHAIN else int(chain.removeprefix("org:"))
 
@@ -486,6 +532,8 @@ __all__ = [
     "SYSTEM_CHAIN",
     "Actor",
     "BrokenChainError",
+    "ChainDeleted",
+    "audit_chain_delete",
     "audit_purge",
     "audit_record",
     "audit_verify",

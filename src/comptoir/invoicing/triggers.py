@@ -14,7 +14,9 @@ for Django's own flush (a DELETE per row), so there the models' guards and
 the chain verification stand alone.
 """
 
-from django.db import connections
+from contextlib import contextmanager
+
+from django.db import connection, connections
 
 FUNCTION = """
 CREATE OR REPLACE FUNCTION invoicing_issued_frozen() RETURNS trigger AS $$
@@ -66,3 +68,29 @@ def install(using: str = "default") -> bool:
 
 def install_after_migrate(sender, using: str = "default", **kwargs) -> None:
     install(using)
+
+
+@contextmanager
+def purge_door():
+    """Open the snapshots trigger's one DELETE door for the statements of the
+    block, then close it (tenant offboarding, ``ops.offboarding``).
+
+    ``SET LOCAL`` alone would leave the door open until the end of the
+    outermost transaction; closing it after the block keeps it to the
+    block's statements, and a failure inside is rolled back with the
+    setting. Must run inside a transaction. Nothing to open elsewhere:
+    SQLite has no triggers (the models' guards are bypassed by the caller's
+    raw DELETE, which is its explicit choice).
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("the purge door opens inside a transaction only")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL comptoir.invoice_purge = 'on'")
+    yield
+    # Not in a ``finally``: after a failed statement PostgreSQL refuses every
+    # command until the rollback, which undoes the ``SET LOCAL`` anyway.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL comptoir.invoice_purge = 'off'")

@@ -29,4 +29,5 @@ SCHEDULE: tuple[Periodic, ...] = (
         "rights-requests", "0 6 * * *", "comptoir.privacy.requests.tasks.rights_requests_daily"
     ),
     Periodic("retention-sweep", "30 2 * * *", "comptoir.privacy.records.tasks.retention_sweep"),
+    Periodic("offboarding", "15 3 * * *", "comptoir.ops.offboarding.tasks.offboardings_daily"),
 )

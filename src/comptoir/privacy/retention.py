@@ -177,6 +177,16 @@ TENANT_AFTER_CONTRACT = RetentionRule(
     StartEvent.END_OF_SUBSCRIPTION,
     EndAction.DELETE_TENANT,
 )
+# The archive of everything an organisation owns, made for its owner to take
+# its data to another vendor (``ops.offboarding.export``): a copy of all its
+# personal data, so it lives a week in the storage, then goes.
+ORGANISATION_EXPORT = RetentionRule(
+    "organisation_export",
+    "an organisation's export archive (all its data, for its owner)",
+    Duration(days=7),
+    StartEvent.EVENT,  # the archive was made
+    EndAction.DELETE,
+)
 DISCLOSURES = RetentionRule(
     "disclosures",
     "recipients a person's data went to (GDPR art. 19), kept with that data",

@@ -22,6 +22,7 @@ class Role(models.TextChoices):
 class Permission(StrEnum):
     ORGANISATION_VIEW = "organisation.view"
     ORGANISATION_MANAGE = "organisation.manage"
+    ORGANISATION_EXPORT = "organisation.export"  # everything it owns, as one archive
     MEMBERS_VIEW = "members.view"
     MEMBERS_MANAGE = "members.manage"
     OWNERS_MANAGE = "owners.manage"
@@ -43,6 +44,7 @@ P = Permission
 MATRIX: dict[Permission, frozenset[Role]] = {
     P.ORGANISATION_VIEW: frozenset(Role),
     P.ORGANISATION_MANAGE: frozenset({R.OWNER, R.ADMIN}),
+    P.ORGANISATION_EXPORT: frozenset({R.OWNER}),
     P.MEMBERS_VIEW: frozenset({R.OWNER, R.ADMIN, R.AUDITOR}),
     P.MEMBERS_MANAGE: frozenset({R.OWNER, R.ADMIN}),
     P.OWNERS_MANAGE: frozenset({R.OWNER}),

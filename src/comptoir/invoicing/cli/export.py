@@ -19,8 +19,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from comptoir.audit.services import Actor
 from comptoir.invoicing import selectors
 from comptoir.invoicing.einvoice import files
-from comptoir.invoicing.models import DocumentFile, FileFormat, Invoice, InvoiceStatus
-from comptoir.invoicing.services.files import document_file_store
+from comptoir.invoicing.models import DocumentFile, Invoice, InvoiceStatus
+from comptoir.invoicing.services.files import export_files
 from comptoir.privacy.records.disclosures import disclosure_record
 from comptoir.privacy.records.models import DisclosureKind
 
@@ -87,10 +87,7 @@ def run(
             task = progress.add_task("Issued documents", total=len(invoices))
             for invoice in invoices:
                 document = selectors.invoice_document(invoice)
-                pdf = document_file_store(actor=actor, invoice=invoice, format=FileFormat.FACTURX)
-                ubl = invoice.files.filter(format=FileFormat.UBL).first()
-                if ubl is None and files.wants_ubl(invoice):
-                    ubl = document_file_store(actor=actor, invoice=invoice, format=FileFormat.UBL)
+                pdf, ubl = export_files(actor=actor, invoice=invoice)
                 writer.writerow(
                     {
                         "organisation": invoice.organisation_id,

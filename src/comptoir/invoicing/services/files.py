@@ -63,3 +63,19 @@ def invoice_files_store(*, actor: Actor, invoice: Invoice) -> list[DocumentFile]
     PDF, and its UBL for a Belgian client (each journalled when made)."""
     formats = [FileFormat.FACTURX] + ([FileFormat.UBL] if files.wants_ubl(invoice) else [])
     return [document_file_store(actor=actor, invoice=invoice, format=f) for f in formats]
+
+
+def export_files(*, actor: Actor, invoice: Invoice) -> tuple[DocumentFile, DocumentFile | None]:
+    """The files an export gives of an issued document (``comptoir invoices
+    export``, the organisation's export): its Factur-X PDF, and its UBL where
+    one was issued or a Belgian client wants one; made now from the frozen
+    snapshot if never asked for yet."""
+    pdf = document_file_store(actor=actor, invoice=invoice, format=FileFormat.FACTURX)
+    ubl = (
+        DocumentFile.objects.of(invoice.organisation_id)
+        .filter(invoice=invoice, format=FileFormat.UBL)
+        .first()
+    )
+    if ubl is None and files.wants_ubl(invoice):
+        ubl = document_file_store(actor=actor, invoice=invoice, format=FileFormat.UBL)
+    return pdf, ubl

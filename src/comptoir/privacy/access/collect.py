@@ -336,3 +336,17 @@ def _read(kind: Kind, queryset, known: dict[int, DataSubject], source: str | Non
 def _display(model_field, value) -> str:
     choices = dict(model_field.flatchoices) if model_field.choices else {}
     return str(choices.get(value, value))
+
+
+def organisation_kind(model, queryset, exported: Iterable[type]) -> Kind:
+    """Every row of ``queryset`` (an organisation's rows of the declared
+    ``model``), decrypted, in the columns the access export shows: the
+    organisation's own export (``ops.offboarding.export``) reads its data
+    the way a person's is read. ``exported``: the models of that export (a
+    foreign key to one of them is kept as its row's id)."""
+    declaration = registry.for_model(model)
+    if declaration is None:
+        raise ValueError(f"{model._meta.label} has no privacy declaration")
+    kind = Kind(model, declaration, "organisation", columns(model, declaration, exported))
+    _read(kind, queryset, {}, source_field(model))
+    return kind
