@@ -4,8 +4,9 @@
 the time, nothing else; no foreign key, the organisation is gone). It is the
 offboarding's own journal: ``offboarding.services.offboardings_replay`` reads
 it after a backup restore and deletes again every organisation it names that
-the restored database still holds. It belongs with the key store (the lead
-moves it there), outside the data backups it corrects.
+the restored database still holds. Its table is in the key store
+(``comptoir.core.keystore``, created there by its migration), outside the
+data backups it corrects.
 
 ``OrganisationExport``: one archive of everything an organisation owns (its
 portability between vendors, ``offboarding.export``), made by a background

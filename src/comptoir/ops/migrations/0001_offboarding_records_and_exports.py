@@ -5,6 +5,15 @@ import django.db.models.manager
 from django.conf import settings
 from django.db import migrations, models
 
+from comptoir.core import keystore
+
+
+def create_journal_in_key_store(apps, schema_editor):
+    # The offboarding journal lives in the key store: a restored backup must
+    # not bring back the journal of its day, which would forget what was
+    # offboarded since (comptoir.core.keystore).
+    keystore.create_model(schema_editor, apps.get_model("ops", "OffboardingRecord"))
+
 
 class Migration(migrations.Migration):
 
@@ -16,17 +25,22 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='OffboardingRecord',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('organisation_id', models.BigIntegerField(unique=True)),
-                ('offboarded_at', models.DateTimeField()),
-            ],
-            options={
-                'ordering': ['offboarded_at', 'pk'],
-            },
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.CreateModel(
+                    name='OffboardingRecord',
+                    fields=[
+                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                        ('organisation_id', models.BigIntegerField(unique=True)),
+                        ('offboarded_at', models.DateTimeField()),
+                    ],
+                    options={
+                        'ordering': ['offboarded_at', 'pk'],
+                    },
+                ),
+            ]
         ),
+        migrations.RunPython(create_journal_in_key_store, elidable=False),
         migrations.CreateModel(
             name='OrganisationExport',
             fields=[
