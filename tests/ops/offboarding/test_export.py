@@ -91,7 +91,7 @@ def test_exporting_is_journalled_naming_every_person_in_it(world, filled):
     assert exports.count() == before + 1
     event = exports.order_by("-seq").first()
     named = set(AuditEventSubject.objects.filter(event=event).values_list("subject_id", flat=True))
-    living = DataSubject.objects.of(world.org_a).filter(wrapped_key__isnull=False)
+    living = DataSubject.objects.of(world.org_a).filter(shredded_at__isnull=True)
     assert named == set(living.values_list("pk", flat=True)) != set()
 
 

@@ -58,14 +58,16 @@ from comptoir.ops.offboarding.deletion import owned_models, rows_of
 from comptoir.privacy import retention
 from comptoir.privacy.access.collect import organisation_kind
 from comptoir.privacy.access.export import COMPRESSION, entry, write_kind
-from comptoir.privacy.models import DataSubject, OrganisationKey
+from comptoir.privacy.models import DataSubject, OrganisationKey, SubjectKey
 from comptoir.privacy.registry import registry
 from comptoir.tenancy.models import Organisation
 
 STORE_DIR = "ops/exports"
 # Machinery, not data: keys, their holders (ids), the archives themselves, the
 # journal's links from events to data-subject ids (ids of rows not exported).
-LEFT_OUT = frozenset({OrganisationKey, DataSubject, OrganisationExport, AuditEventSubject})
+LEFT_OUT = frozenset(
+    {OrganisationKey, SubjectKey, DataSubject, OrganisationExport, AuditEventSubject}
+)
 INVOICE_COLUMNS = [
     "number",
     "kind",
@@ -230,7 +232,7 @@ def archive_write(
             step()
         archive.writestr("index.json", json.dumps(index, ensure_ascii=False, indent=2))
         archive.writestr("README.txt", _readme(organisation, index))
-    subjects = DataSubject.objects.of(org_id).filter(wrapped_key__isnull=False)
+    subjects = DataSubject.objects.of(org_id).filter(shredded_at__isnull=True)
     audit_record(
         actor=actor,
         action=Action.EXPORT,
