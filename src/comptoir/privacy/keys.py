@@ -338,3 +338,14 @@ def subject_rewrap(subject: DataSubject) -> bool:
     subject.wrapped_by = version
     subject.save(update_fields=["wrapped_key", "wrapped_by"])
     return True
+
+
+def subject_key_wrapped(*, organisation_id: int, subject_uuid) -> tuple[bytes, int]:
+    """A fresh key for the person ``subject_uuid``, wrapped by the organisation's
+    current data key: (wrapped key, version). For a ``DataSubject`` row that
+    keeps its id and uuid but gets a new key (``ops.anonymise``'s copies)."""
+    version, org_key = current_key(organisation_id)
+    wrapped = _wrap(
+        org_key.aead(), os.urandom(KEY_BYTES), _subject_ad(organisation_id, subject_uuid)
+    )
+    return wrapped, version
