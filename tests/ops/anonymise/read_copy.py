@@ -16,7 +16,7 @@ from comptoir.invoicing import selectors as invoicing  # noqa: E402
 from comptoir.invoicing.models import IssuedDocument  # noqa: E402
 from comptoir.parties import selectors as parties  # noqa: E402
 from comptoir.parties.models import ContactPerson  # noqa: E402
-from comptoir.privacy.keys import KeyUnavailable  # noqa: E402
+from comptoir.privacy.crypto import DecryptionError  # noqa: E402
 from comptoir.privacy.registry import registry  # noqa: E402
 from comptoir.tenancy.models import Organisation  # noqa: E402
 
@@ -34,11 +34,13 @@ def main() -> None:
             for name in names:
                 try:
                     values.append(str(getattr(obj, name)))
-                except KeyUnavailable:  # a shredded person's noise
+                except DecryptionError:  # a shredded person's noise
                     values.append("")
     out = {"values": values, "parties": [], "contacts": [], "documents": [], "found": {}}
     for organisation in Organisation.objects.order_by("pk"):
         for party in parties.party_list(organisation=organisation):
+            if party.data_subject_id and party.data_subject.is_shredded:
+                continue
             out["parties"].append(
                 {
                     "id": party.pk,
