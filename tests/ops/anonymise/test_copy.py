@@ -27,7 +27,9 @@ from comptoir.invoicing.models import Invoice, IssuedDocument
 from comptoir.invoicing.services.payments import payment_record
 from comptoir.mail.models import Message
 from comptoir.mail.services import messages_queue
+from comptoir.ops.anonymise import copy as copy_module
 from comptoir.ops.anonymise.copy import copy_environment, key_file_of
+from comptoir.ops.anonymise.load import NotEmpty, copy_load
 from comptoir.parties import services as parties
 from comptoir.parties.models import PartyKind
 from comptoir.parties.services.interactions import interaction_record
@@ -331,3 +333,18 @@ def test_help_says_what_is_not_copied_usable():
         "OUT.master.key",
     ):
         assert words in text
+
+
+def test_a_failed_load_keeps_nothing(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(copy_module, "LOAD_COMMAND", "no-such-command")
+    out = tmp_path / "copy.sqlite3"
+    with pytest.raises(CommandError, match="(exit status|code de sortie) 1"):
+        call_command("anonymised-copy", str(out))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_loader_refuses_a_database_that_holds_data(world, tmp_path):
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text("")
+    with pytest.raises(NotEmpty):
+        copy_load(rows_path=rows)

@@ -184,5 +184,9 @@ def _load(rows_path: Path, *, out: Path, key_file: Path, rows: int) -> None:
 
 
 def _remove_copy(out: Path, key_file: Path) -> None:
-    for path in (out, out.with_name(out.name + "-wal"), out.with_name(out.name + "-shm"), key_file):
-        path.unlink(missing_ok=True)
+    """OUT, its WAL and shared memory, its key store (beside it), its key."""
+    names = [out.name, f"{out.stem}.keys.sqlite3", f"{out.name}.keys.sqlite3"]
+    for name in names:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            out.with_name(name + suffix).unlink(missing_ok=True)
+    key_file.unlink(missing_ok=True)

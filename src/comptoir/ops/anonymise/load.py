@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db import models as dj
 
@@ -118,6 +119,16 @@ class Loader:
             self.subjects.update((s.pk, s) for s in objs)
 
 
+def _refuse_unless_new() -> None:
+    """Only a new SQLite database, holding nothing but what ``migrate`` seeds:
+    the loader empties every table it loads."""
+    if connection.vendor != "sqlite":
+        raise NotEmpty("an anonymised copy is loaded into a new SQLite database only")
+    for model in (Organisation, DataSubject, AuditEvent, get_user_model()):
+        if model._base_manager.exists():
+            raise NotEmpty(f"the target database already holds {model._meta.verbose_name_plural}")
+
+
 def _clear_seeded() -> None:
     """Empty the tables ``migrate`` filled (content types, permissions, seeded
     rows): the source's rows, ids included, take their place."""
@@ -128,8 +139,7 @@ def _clear_seeded() -> None:
 
 def copy_load(*, rows_path: Path, progress: Progress | None = None) -> int:
     """Load the rows of ``rows_path`` into this (new, migrated) database."""
-    if Organisation.objects.exists():
-        raise NotEmpty("the target database already holds organisations")
+    _refuse_unless_new()
     loader = Loader()
     loaded = 0
     with (

@@ -17,7 +17,8 @@ class Command(BaseCommand):
         "production. Not copied usable: passwords (unusable), second factors, API tokens, "
         "sessions, email confirmation keys and past task results (left out); the suppression "
         "list's digests become noise. The audit journal keeps every event, its IP addresses "
-        "faked, chained again under the copy's key. Refuses an OUT that exists."
+        "faked, chained again under the copy's key. The rows are read in one transaction (on "
+        "SQLite, writers wait until the reading ends). Refuses an OUT that exists."
     )
 
     def add_arguments(self, parser):
