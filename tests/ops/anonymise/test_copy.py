@@ -5,10 +5,12 @@ same fakes everywhere, formats stay valid, and Comptoir runs on the copy."""
 import json
 import random
 import re
+import sqlite3
 import string
 import subprocess
 import sys
 import tempfile
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -38,6 +40,7 @@ from comptoir.privacy.crypto import DecryptionError
 from comptoir.privacy.registry import registry
 from comptoir.privacy.requests.services import request_record
 from comptoir.privacy.services import subject_shred
+from tests.conftest import make_token
 from tests.invoicing.conftest import line
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -167,7 +170,8 @@ def populated(world, actor, make_client, make_draft):
     # A person whose key was shredded: their values are noise, in the copy too.
     shredded = _individual(actor, world.org_a, fr)
     subject_shred(subject=shredded.data_subject, actor=actor)
-    return people, contact
+    make_token(world.member("owner"), world.org_a)
+    return people, contact, shredded
 
 
 def _originals() -> set[str]:
@@ -243,7 +247,7 @@ def test_no_original_personal_value_survives_the_same_person_has_the_same_fakes(
     populated, tmp_path, capsys
 ):
     originals = _originals()
-    people, contact = populated
+    people, contact, shredded = populated
     # The test sees them (decrypted), the mail's too.
     assert people["FR"].email in originals and contact.notes in originals
     assert any(people["FR"].family_name in v and v.startswith("facture-") for v in originals)
@@ -268,6 +272,15 @@ def test_no_original_personal_value_survives_the_same_person_has_the_same_fakes(
     # Non-personal data is kept as it was.
     issued = IssuedDocument.objects.of(people["FR"].organisation).order_by("pk")
     assert [d["number"] for d in copy["documents"][: issued.count()]] == [i.number for i in issued]
+    # What would open the copy or production is not copied usable; production's
+    # blind indexes (keyed digests of the originals) are not copied either.
+    with closing(sqlite3.connect(out)) as db:
+        passwords = [row[0] for row in db.execute("SELECT password FROM accounts_user")]
+        assert passwords and all(p.startswith("!") for p in passwords)  # unusable
+        for table in ("accounts_apitoken", "django_session", "mfa_authenticator"):
+            assert db.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)  # noqa: S608
+        query = "SELECT email_index, family_name_index FROM parties_party WHERE id = ?"
+        assert db.execute(query, [shredded.pk]).fetchone() == (None, None)
     # Comptoir works on the copy: its journal and invoice chains verify under its keys.
     _in_copy(out, "-m", "comptoir.cli", "audit", "verify")
     _in_copy(out, "-m", "comptoir.cli", "invoices", "verify")
@@ -298,7 +311,7 @@ def test_no_original_personal_value_survives_the_same_person_has_the_same_fakes(
     assert phonenumbers.is_valid_number(phonenumbers.parse(fake_contact["phone"], "FR"))
 
 
-def test_an_existing_out_is_refused_and_nothing_is_written(populated, tmp_path):
+def test_an_existing_out_is_refused_and_nothing_is_written(world, tmp_path):
     out = tmp_path / "copy.sqlite3"
     out.write_bytes(b"already here")
     with pytest.raises(CommandError, match=re.escape(str(out))):

@@ -22,6 +22,7 @@ from django.db.migrations.loader import MigrationLoader
 
 from comptoir.privacy.declarations import Category
 from comptoir.privacy.fields import (
+    BlindIndexField,
     EncryptedDateField,
     EncryptedEmailField,
     EncryptedField,
@@ -91,10 +92,15 @@ BY_ENDING = {
 PERSONAL_DATE_CATEGORIES = frozenset({Category.IDENTITY, Category.PERSONAL_LIFE})
 
 KEEP = "keep"
+# A blind index: left out of the rows (it is production's keyed digest of the
+# original) and computed again by the loader from the fake, under the copy's key.
+INDEX = "index"
 
 
 def kind_of(model: type[models.Model], field: models.Field) -> str:
     """The kind of fake a declared personal field takes (``KEEP``: copied as is)."""
+    if isinstance(field, BlindIndexField):
+        return INDEX
     declaration = registry.for_model(model)
     personal = declaration.fields.get(field.name) if declaration else None
     if personal is None:

@@ -21,7 +21,7 @@ from django.db import models
 from comptoir.core.documents import Document
 from comptoir.invoicing.models.issued import GENESIS, IssuedDocument, chain_hash
 from comptoir.ops.anonymise.fakes import FakeValues
-from comptoir.ops.anonymise.plan import KEEP, kind_of
+from comptoir.ops.anonymise.plan import INDEX, KEEP, kind_of
 from comptoir.privacy import crypto
 from comptoir.privacy.fields import EncryptedField
 from comptoir.privacy.keys import KeyUnavailable
@@ -83,6 +83,8 @@ class Anonymiser:
         return out
 
     def fake(self, kind: str, value, country: str, field: models.Field | None = None):
+        if kind == INDEX:
+            return None
         if kind == "password":
             return make_password(None)
         if kind == "random_bytes":

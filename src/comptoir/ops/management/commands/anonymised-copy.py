@@ -12,7 +12,10 @@ class Command(BaseCommand):
         "personal (names, emails, phones, addresses, IBANs, IP addresses, notes, messages, "
         "issued invoices' printed parties...) is replaced by a fake: the same original gets "
         "the same fake everywhere, in valid formats. Amounts, dates of documents, VAT and "
-        "products are kept. The copy has its own master key, written beside it as "
+        "products are kept, and so are categories (choices), flags and moments; a personal "
+        "date (a date of birth) moves by up to a year. Files the rows name (identity "
+        "documents, attachments) are not copied, their names are faked. The copy has its own "
+        "master key, written beside it as "
         "OUT.master.key (mode 0600), and its own keys: production's master key never leaves "
         "production. Not copied usable: passwords (unusable), second factors, API tokens, "
         "sessions, email confirmation keys and past task results (left out); the suppression "
@@ -22,7 +25,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("out", help="the new SQLite file to write")
+        parser.add_argument("out", metavar="OUT", help="the new SQLite file to write")
 
     def handle(self, *args, out: str, **options):
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
@@ -36,9 +39,7 @@ class Command(BaseCommand):
 
             try:
                 report_ = anonymised_copy(out=out, progress=report)
-            except CopyRefused as exc:
-                raise CommandError(str(exc)) from None
-            except CopyFailed as exc:
+            except (CopyRefused, CopyFailed) as exc:
                 raise CommandError(str(exc)) from None
         self.stdout.write(
             _("Anonymised copy written: %(out)s (%(rows)s rows), its master key: %(key)s")
