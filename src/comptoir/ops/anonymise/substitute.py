@@ -45,7 +45,7 @@ class Anonymiser:
         self._names: dict[str, tuple[str, str, bool]] = {}
         self._originals: dict[str, set[str]] = {}  # kind -> originals seen in rows
         self._chains: dict[str, str] = {GENESIS: GENESIS}
-        self._kinds: dict[tuple, list[tuple[models.Field, str]]] = {}
+        self._kinds: dict[type, list[tuple[models.Field, str]]] = {}
 
     # Rows ----------------------------------------------------------------------
     def fields_of(self, model) -> list[tuple[models.Field, str]]:
