@@ -35,13 +35,16 @@ from comptoir.ops.anonymise.load import NotEmpty, copy_load
 from comptoir.parties import services as parties
 from comptoir.parties.models import PartyKind
 from comptoir.parties.services.interactions import interaction_record
+from comptoir.privacy.breaches.services import breach_record
 from comptoir.privacy.consent.services import consent_give, consent_wording_create
 from comptoir.privacy.crypto import DecryptionError
+from comptoir.privacy.records.disclosures import disclosure_record
 from comptoir.privacy.registry import registry
 from comptoir.privacy.requests.services import request_record
 from comptoir.privacy.services import subject_shred
 from tests.conftest import make_token
 from tests.invoicing.conftest import line
+from tests.privacy.breaches.conftest import facts
 
 pytestmark = pytest.mark.django_db(transaction=False)
 MIME_TYPE = re.compile(r"[a-z]+/[\w.+-]+")
@@ -86,8 +89,9 @@ def _individual(actor, organisation, faker):
 @pytest.fixture
 def populated(world, actor, make_client, make_draft):
     """Two organisations (French, Belgian) with individuals, a company and its
-    contact person, issued invoices, a payment, consent, an interaction and a
-    rights request."""
+    contact person, issued invoices, a payment, consent, an interaction, a
+    rights request, a mail, a breach, a disclosure, an API token and a
+    shredded person."""
     people = {}
     for organisation, faker in ((world.org_a, fr), (world.org_b, be)):
         person = _individual(actor, organisation, faker)
@@ -171,6 +175,19 @@ def populated(world, actor, make_client, make_draft):
     shredded = _individual(actor, world.org_a, fr)
     subject_shred(subject=shredded.data_subject, actor=actor)
     make_token(world.member("owner"), world.org_a)
+    breach_record(
+        actor=actor,
+        organisation=world.org_a,
+        **facts(description=f"Le portable de {person.given_names} {person.family_name} volé"),
+    )
+    disclosure_record(
+        organisation=world.org_a,
+        subject=person.data_subject,
+        kind="other",
+        recipient=f"Cabinet Huissier {token.capitalize()}",
+        what="F-0001",
+        actor=actor,
+    )
     return people, contact, shredded
 
 
