@@ -381,3 +381,21 @@ def subject_rewrap(stored: SubjectKey) -> bool:
     stored.wrapped_by = version
     stored.save(update_fields=["wrapped_key", "wrapped_by"])
     return True
+
+
+def subject_key_renew(*, organisation_id: int, subject_uuid) -> None:
+    """A fresh key in the key store for the person ``subject_uuid``, wrapped by
+    the organisation's current data key: for a ``DataSubject`` row that keeps
+    its id and uuid but gets a new key (``ops.anonymise``'s copies)."""
+    version, org_key = current_key(organisation_id)
+    SubjectKey.objects.update_or_create(
+        subject_uuid=subject_uuid,
+        defaults={
+            "organisation_id": organisation_id,
+            "wrapped_key": _wrap(
+                org_key.aead(), os.urandom(KEY_BYTES), _subject_ad(organisation_id, subject_uuid)
+            ),
+            "wrapped_by": version,
+        },
+    )
+    _subject_keys.pop(subject_uuid)

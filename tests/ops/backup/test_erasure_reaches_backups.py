@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the fixtures imported from tests.privacy.access.conftest)
 """An erased person stays erased when an older backup comes back.
 
 A person is backed up, then erased; the older data backup is restored into
