@@ -388,7 +388,7 @@ def subject_key_renew(*, organisation_id: int, subject_uuid) -> None:
     the organisation's current data key: for a ``DataSubject`` row that keeps
     its id and uuid but gets a new key (``ops.anonymise``'s copies)."""
     version, org_key = current_key(organisation_id)
-    SubjectKey.objects.update_or_create(
+    SubjectKey.objects.of(organisation_id).update_or_create(
         subject_uuid=subject_uuid,
         defaults={
             "organisation_id": organisation_id,
