@@ -169,6 +169,13 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/accounts/login/"
 LOGIN_DELAY_AFTER_FAILURES = env_int("COMPTOIR_LOGIN_DELAY_AFTER", 5)
 LOGIN_LOCK_AFTER_FAILURES = env_int("COMPTOIR_LOGIN_LOCK_AFTER", 10)
 
+# --- Log retention (DOMAIN.md §4) ---------------------------------------------
+# The journal's connection events (logins, failed logins, lockouts, logouts)
+# and its other events, in months; the rules privacy.retention.CONNECTION_LOGS
+# and SECURITY_LOGS read them, the daily retention sweep applies them.
+CONNECTION_LOGS_MONTHS = env_int("COMPTOIR_CONNECTION_LOGS_MONTHS", 6, minimum=1, maximum=120)
+AUDIT_LOGS_MONTHS = env_int("COMPTOIR_AUDIT_LOGS_MONTHS", 12, minimum=1, maximum=120)
+
 # --- Sessions and security headers ------------------------------------------
 SESSION_COOKIE_AGE = env_int("COMPTOIR_IDLE_TIMEOUT_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
