@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -176,6 +178,23 @@ def test_an_organisations_own_durations_are_honoured(world, journal):
     # A: both logins past a month are gone, both audit events under two years stay.
     assert kept == {"audit_old", "audit_young", "b_login"}
     _verify()
+
+
+def test_expired_sessions_go_with_the_sweep(world):
+    """A session's row names its user: it goes once expired (the idle timeout),
+    not only when someone thinks of running ``clearsessions``."""
+    store = SessionStore()
+    store["_auth_user_id"] = str(world.member("sales").pk)
+    store.create()
+    live = SessionStore()
+    live.create()
+    Session.objects.filter(session_key=store.session_key).update(expire_date=NOW - DAY)
+    Session.objects.filter(session_key=live.session_key).update(expire_date=NOW + DAY)
+
+    assert _sweep()["purged expired sessions"] == 1
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
+    event = AuditEvent.objects.get(object_type="sessions.session")
+    assert (event.action, event.object_id, event.chain) == (Action.DELETE, "1 rows", "system")
 
 
 def test_the_rules_read_their_durations_from_the_settings():

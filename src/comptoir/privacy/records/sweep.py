@@ -12,7 +12,7 @@ Three kinds of work, rule by rule, each with the organisation's own durations
 * rows of any model declaring ``retention_start`` (a date or datetime field),
   deleted once their rule's duration has run from it, in batches, one audit
   event per batch (models under a legal-hold rule are never deleted here);
-* the purges that already exist (the outbox, the audit journal: connection
+* the purges that already exist (the outbox, expired sessions, the audit journal: connection
   events under ``CONNECTION_LOGS``, the others under ``SECURITY_LOGS``, each
   organisation with its own durations) and those the domain apps add to
   ``retention_purges`` (parties: uploaded import files).
@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.contrib.sessions.models import Session
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -102,8 +103,28 @@ def _outbox_purge(*, now: datetime) -> int:
     return messages_purge(now=now)
 
 
+@transaction.atomic
+def _sessions_purge(*, now: datetime) -> int:
+    """Sessions past their expiry (the idle timeout, ``TECHNICAL_COOKIES``):
+    their rows name the signed-in user and outlive the cookie until deleted
+    (Django's ``clearsessions``, here at the sweep's own clock). Journalled."""
+    _, deleted = Session.objects.filter(expire_date__lt=now).delete()
+    count = deleted.get(Session._meta.label, 0)
+    if count:
+        audit_record(
+            actor=Actor.system(),
+            action=Action.DELETE,
+            organisation_id=None,
+            object_type=Session._meta.label_lower,
+            object_id=f"{count} rows",
+            fields=["session_data"],
+        )
+    return count
+
+
 BUILT_IN_PURGES: tuple[tuple[str, Callable[..., int]], ...] = (
     ("outbox", _outbox_purge),
+    ("expired sessions", _sessions_purge),
     ("audit journal", _audit_purge),
 )
 
