@@ -39,7 +39,9 @@ def test_no_page_asks_anything_of_another_site(page: Page, site, world):
 
     page.on("response", on_response)
 
-    page.goto(f"{site}/accounts/login/")
+    # The first page waits longer: Chromium's first start and the live
+    # server's first request (importing every view) on a busy machine.
+    page.goto(f"{site}/accounts/login/", timeout=60_000)
     login(page, site, owner.email, totp_secret=secret)
     for path in (
         "/",
