@@ -84,7 +84,15 @@ def _crawl(world, ui_as) -> list:
 
 
 def test_only_the_three_technical_cookies_each_for_24_hours_at_most(world, ui_as):
-    seen = _set_cookies(_crawl(world, ui_as))
+    responses = _crawl(world, ui_as)
+    # And no page lets the browser fetch anything from another origin.
+    pages = [r for r in responses if r.get("Content-Type", "").startswith("text/html")]
+    assert len(pages) >= 15
+    for response in pages:
+        policy = response["Content-Security-Policy"]
+        sources = {word for part in policy.split(";") for word in part.split()[1:]}
+        assert sources <= {"'self'", "'none'", "data:"}, response.request["PATH_INFO"]
+    seen = _set_cookies(responses)
     assert {morsel.key for _, morsel in seen} == ALLOWED  # each set at least once
     latest = datetime.now(UTC) + timedelta(seconds=DAY + 60)
     for path, morsel in seen:
