@@ -12,6 +12,7 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.config import env_bool, env_int, env_list, env_str, read_secret_key, var_dir
+from comptoir.core import cookies
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = var_dir()
@@ -157,7 +158,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = env_str("COMPTOIR_EMAIL_VERIFICATION", "none")
 ACCOUNT_ADAPTER = "comptoir.accounts.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_SESSION_REMEMBER = False
+# allauth's "remember me": True gives the session its age (the idle timeout,
+# SESSION_COOKIE_AGE) instead of set_expiry(0), a browser-session cookie
+# with no lifetime that a browser restoring its tabs may keep for ever.
+ACCOUNT_SESSION_REMEMBER = True
 # Comptoir throttles logins itself (growing delay, then a lock) and journals it;
 # allauth's own login limits would answer first with a different rule.
 # allauth's per-IP limit stays, against password spraying across many accounts.
@@ -176,10 +180,35 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/accounts/login/"
 LOGIN_DELAY_AFTER_FAILURES = env_int("COMPTOIR_LOGIN_DELAY_AFTER", 5)
 LOGIN_LOCK_AFTER_FAILURES = env_int("COMPTOIR_LOGIN_LOCK_AFTER", 10)
 
+# --- Log retention (DOMAIN.md §4) ---------------------------------------------
+# The journal's connection events (logins, failed logins, lockouts, logouts)
+# and its other events, in months; the rules privacy.retention.CONNECTION_LOGS
+# and SECURITY_LOGS read them, the daily retention sweep applies them.
+CONNECTION_LOGS_MONTHS = env_int("COMPTOIR_CONNECTION_LOGS_MONTHS", 6, minimum=1, maximum=120)
+AUDIT_LOGS_MONTHS = env_int("COMPTOIR_AUDIT_LOGS_MONTHS", 12, minimum=1, maximum=120)
+
 # --- Sessions and security headers ------------------------------------------
-SESSION_COOKIE_AGE = env_int("COMPTOIR_IDLE_TIMEOUT_SECONDS", 30 * 60)
+# The cookies, technical only (comptoir.core.cookies): the one table the
+# names and ages below and the "Cookies" page read.
+COOKIES = cookies.technical_cookies(
+    idle_timeout=env_int(
+        "COMPTOIR_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=60, maximum=cookies.MAX_AGE
+    )
+)
+_COOKIE = {cookie.name: cookie for cookie in COOKIES}
+SESSION_COOKIE_NAME = "sessionid"
+SESSION_COOKIE_AGE = _COOKIE[SESSION_COOKIE_NAME].max_age
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
-SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The cookie says its age (Max-Age), set again on each request: a browser
+# that restores its session cookies on restart cannot keep it past the idle
+# timeout (nor past DOMAIN.md's 24 hours).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
+CSRF_COOKIE_NAME = "csrftoken"
+CSRF_COOKIE_AGE = _COOKIE[CSRF_COOKIE_NAME].max_age
+LANGUAGE_COOKIE_NAME = "django_language"
+LANGUAGE_COOKIE_AGE = _COOKIE[LANGUAGE_COOKIE_NAME].max_age
+# Messages ride in the session: no cookie of their own.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = HTTPS

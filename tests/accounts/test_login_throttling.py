@@ -14,7 +14,7 @@ from allauth.account.models import EmailAddress
 from django.test import Client
 
 from comptoir.accounts.models import User
-from comptoir.audit.models import SYSTEM_CHAIN, AuditEvent, chain_of
+from comptoir.audit.models import Action, AuditEvent, chain_of
 from comptoir.tenancy.models import Membership
 from tests.accounts.conftest import (
     english_client,
@@ -55,7 +55,7 @@ def test_login_by_email_signs_in_and_is_journalled(world):
     assert response["Location"] == "/"
     assert signed_in_user_id(client) == user.pk
     [event] = events("login", user)
-    assert event.chain == chain_of(world.org_a.pk)
+    assert event.chain == chain_of(world.org_a.pk, Action.LOGIN)  # the connection chain
     assert event.actor_user_id == user.pk
     assert event.ip_address == "127.0.0.1"
 
@@ -84,16 +84,16 @@ def test_a_wrong_password_is_refused_counted_and_journalled(world):
     assert user.locked_at is None
     failures = events("login_failed", user)
     assert len(failures) == 3
-    assert {e.chain for e in failures} == {chain_of(world.org_a.pk)}
+    assert {e.chain for e in failures} == {chain_of(world.org_a.pk, Action.LOGIN_FAILED)}
     assert {e.ip_address for e in failures} == {"127.0.0.1"}
     assert events("login", user) == []
 
 
-def test_an_unknown_address_is_journalled_on_the_system_chain(db):
+def test_an_unknown_address_is_journalled_on_the_system_connection_chain(db):
     response = password_login(Client(), "nobody@example.test", WRONG)
     assert form_error_codes(response) == ["email_password_mismatch"]
     [event] = AuditEvent.objects.filter(action="login_failed")
-    assert event.chain == SYSTEM_CHAIN
+    assert event.chain == chain_of(None, Action.LOGIN_FAILED) == "conn:system"
     assert event.object_id == ""
 
 
@@ -153,7 +153,7 @@ def test_ten_failures_lock_the_account(world, clock):
     client = english_client()
     lock(client, user, clock)
     [locked] = events("login_locked", user)
-    assert locked.chain == chain_of(world.org_a.pk)
+    assert locked.chain == chain_of(world.org_a.pk, Action.LOGIN_LOCKED)
     assert len(events("login_failed", user)) == 10
     # Still locked a week later, with a message that says what to do.
     clock.shift(timedelta(days=7))

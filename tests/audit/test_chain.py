@@ -95,13 +95,34 @@ def test_no_object_id_is_stored_as_empty_not_as_none(world):
 
 
 def test_events_without_organisation_go_to_the_system_chain(world):
-    event = audit_record(
+    event = audit_record(actor=Actor.system(), action=Action.PURGE, organisation_id=None)
+    assert event.chain == "system"
+    assert chain_report(None).ok
+
+
+def test_connection_events_go_to_a_connection_chain_beside_the_other(world):
+    """Logins, failed logins, lockouts and logouts are kept 6 months, the
+    rest a year: each kind has its own chain, so each can be cut at its start."""
+    failed = audit_record(
         actor=Actor(kind=ActorKind.USER, ip_address="203.0.113.9"),
         action=Action.LOGIN_FAILED,
         organisation_id=None,
     )
-    assert event.chain == "system"
-    assert chain_report(None).ok
+    member = world.member("sales")
+    login = audit_record(
+        actor=Actor.user(member.pk), action=Action.LOGIN, organisation_id=world.org_a.pk
+    )
+    update = audit_record(
+        actor=Actor.user(member.pk), action=Action.UPDATE, organisation_id=world.org_a.pk
+    )
+    assert (failed.chain, failed.seq) == ("conn:system", 1)
+    assert (login.chain, login.seq) == (f"conn:{chain_of(world.org_a.pk)}", 1)
+    assert (update.chain, update.seq) == (chain_of(world.org_a.pk), 1)
+    assert [r.chain for r in audit_verify(organisation_id=world.org_a.pk, all_chains=False)] == [
+        chain_of(world.org_a.pk),
+        f"conn:{chain_of(world.org_a.pk)}",
+    ]
+    assert all(r.ok for r in audit_verify())
 
 
 @pytest.mark.parametrize(
@@ -324,7 +345,7 @@ def test_a_forged_purge_of_the_oldest_events_shows(world, five):
 
 
 def test_verify_lists_every_chain_and_reports_only_the_broken_one(world, five):
-    audit_record(actor=Actor.system(), action=Action.LOGIN_FAILED, organisation_id=None)
+    audit_record(actor=Actor.system(), action=Action.PURGE, organisation_id=None)
     attack_update(five[0].pk, fields=["first_name"])
     reports = reports_by_chain()
     assert set(reports) >= {chain_of(world.org_a.pk), chain_of(world.org_b.pk), "system"}

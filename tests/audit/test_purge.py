@@ -29,7 +29,7 @@ def aged(world):
     with time_machine.travel(long_ago, tick=True):
         old_a = record_five(world.org_a, world.member("sales"))
         old_system = audit_record(
-            actor=Actor.system(), action=Action.LOGIN_FAILED, organisation_id=None
+            actor=Actor.system(), action=Action.PERMISSION_CHANGE, organisation_id=None
         )
     new_a = record_five(world.org_a, world.member("admin"))
     new_b = record_five(world.org_b, world.owner_b)

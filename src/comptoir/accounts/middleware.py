@@ -4,8 +4,8 @@ from django.shortcuts import redirect
 from comptoir.tenancy.roles import requires_mfa
 
 # What a user who must enrol may still reach: the account pages (MFA enrolment,
-# logout, password), the language switch and static files.
-_OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/api/", "/healthz")
+# logout, password), the language switch, the cookies notice and static files.
+_OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/api/", "/healthz", "/cookies/")
 
 
 class MfaRequiredMiddleware:

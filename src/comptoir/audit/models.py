@@ -7,6 +7,17 @@ previous event of its chain and its own hash, so editing, deleting or
 reordering a row breaks the chain where it happened (``comptoir audit verify``).
 Each organisation has its own chain; events about no organisation (a failed
 login for an unknown address, operator actions) go to the ``system`` chain.
+
+Connection events (logins, failed logins, lockouts, logouts) have chains of
+their own beside those (``conn:org:<id>``, ``conn:system``): DOMAIN.md §4
+keeps connection logs 6 months and the other audit events 1 year, and a
+retention purge can only cut a chain at its start (it keeps a sealed
+checkpoint of the last event it removed, ``AuditCheckpoint``). Sharing one
+chain, the connection events could only go when every older event went with
+them, a year later; a checkpoint "covering the gaps" would have to keep a
+sealed hash for each event removed from the middle, as many rows as the
+events themselves. With a chain of their own, each chain is purged from its
+start at its own rule's date and stays verifiable from its checkpoint.
 """
 
 from django.db import models
@@ -45,10 +56,34 @@ class ActorKind(models.TextChoices):
 
 
 SYSTEM_CHAIN = "system"
+CONNECTION_PREFIX = "conn:"
+
+# The connection log (DOMAIN.md §4: 6 months), journalled in its own chains.
+CONNECTION_ACTIONS = frozenset(
+    {Action.LOGIN, Action.LOGIN_FAILED, Action.LOGIN_LOCKED, Action.LOGOUT}
+)
 
 
-def chain_of(organisation_id: int | None) -> str:
-    return SYSTEM_CHAIN if organisation_id is None else f"org:{organisation_id}"
+def chain_of(organisation_id: int | None, action: str = "") -> str:
+    """The chain an event goes to: its organisation's (or the system's), the
+    connection chain beside it for a connection event."""
+    chain = SYSTEM_CHAIN if organisation_id is None else f"org:{organisation_id}"
+    return CONNECTION_PREFIX + chain if action in CONNECTION_ACTIONS else chain
+
+
+def chains_of(organisation_id: int | None) -> list[str]:
+    """Both chains of an organisation (or of the system): its events and its connections."""
+    return [chain_of(organisation_id), chain_of(organisation_id, Action.LOGIN)]
+
+
+def is_connection_chain(chain: str) -> bool:
+    return chain.startswith(CONNECTION_PREFIX)
+
+
+def organisation_of_chain(chain: str) -> int | None:
+    """The organisation whose chain this is; None for the system's."""
+    base = chain.removeprefix(CONNECTION_PREFIX)
+    return None if base == SYSTEM_CHAIN else int(base.removeprefix("org:"))
 
 
 class AuditEvent(models.Model):
@@ -56,7 +91,7 @@ class AuditEvent(models.Model):
     seq = models.PositiveBigIntegerField()
     # Plain ids, not foreign keys: the journal outlives what it speaks of and
     # its rows are never updated (a SET NULL would rewrite history).
-    # indexed by audit_org_time (organisation_id, -created_at)
+    # indexed by audit_org_time_id (organisation_id, -created_at, -id)
     organisation_id = models.BigIntegerField(null=True, blank=True)
     actor_kind = models.CharField(max_length=8, choices=ActorKind.choices)
     actor_user_id = models.BigIntegerField(null=True, blank=True)
@@ -73,14 +108,20 @@ class AuditEvent(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="one_seq_per_chain")]
         indexes = [
-            models.Index(fields=["organisation_id", "-created_at"], name="audit_org_time"),
+            # An organisation's journal, newest first (its two chains,
+            # interleaved by time; the id breaks ties, as the page reads it).
+            models.Index(
+                fields=["organisation_id", "-created_at", "-id"], name="audit_org_time_id"
+            ),
             models.Index(fields=["object_type", "object_id"], name="audit_object"),
         ]
         ordering = ["-created_at", "-seq"]
 
     class Privacy:
         # About the acting user; the object it names may be a person too, but
-        # only by type and id (never values).
+        # only by type and id (never values). The longest of the journal's
+        # rules: connection events (CONNECTION_ACTIONS, their own chains) go
+        # sooner, under retention.CONNECTION_LOGS (privacy.records.sweep).
         subject = "actor_user_id"
         retention = retention.SECURITY_LOGS
         fields = {

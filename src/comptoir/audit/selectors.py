@@ -5,7 +5,14 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from comptoir.accounts.selectors import user_names
-from comptoir.audit.models import Action, ActorKind, AuditEvent, AuditEventSubject, chain_of
+from comptoir.audit.models import (
+    Action,
+    ActorKind,
+    AuditEvent,
+    AuditEventSubject,
+    chain_of,
+    chains_of,
+)
 from comptoir.privacy.models import DataSubject
 from comptoir.privacy.registry import registry, subject_lookup
 
@@ -29,10 +36,10 @@ def audit_event_list(
     ``field`` keeps the events that touched a field of that name (the journal
     holds names only, so "who changed the IBAN" is a question it can answer).
     """
-    # An organisation's events are its chain: (chain, seq) is an index, read
-    # newest first without sorting the whole journal.
+    # An organisation's events are its two chains (its events, its
+    # connections), read newest first through (organisation_id, -created_at).
     events = AuditEvent.objects.filter(
-        chain=chain_of(organisation_id), organisation_id=organisation_id
+        chain__in=chains_of(organisation_id), organisation_id=organisation_id
     )
     if action:
         events = events.filter(action=action)
@@ -56,7 +63,7 @@ def audit_event_list(
         events = events.filter(created_at__gte=since)
     if until is not None:
         events = events.filter(created_at__lt=until)
-    return events.order_by("-seq")
+    return events.order_by("-created_at", "-pk")
 
 
 def audit_event_get(*, organisation_id: int, event_id: int) -> AuditEvent:

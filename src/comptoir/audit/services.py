@@ -27,6 +27,8 @@ from comptoir.audit.models import (
     AuditEvent,
     AuditEventSubject,
     chain_of,
+    chains_of,
+    organisation_of_chain,
 )
 from comptoir.core.rawsql import prepared, quote
 from comptoir.core.writelock import writer_turn
@@ -228,13 +230,14 @@ def audit_record(
     fields: Iterable[str] = (),
     subjects: Iterable[int] = (),
 ) -> AuditEvent:
-    """Append one event to the organisation's chain (the system chain if None).
+    """Append one event to the organisation's chain (the system chain if None),
+    or to the connection chain beside it for a connection event (``chain_of``).
 
     ``subjects``: the ids of the data subjects (``privacy.DataSubject``)
     whose data the event showed or touched; written with the event in one
     more INSERT (none when empty) and covered by its hash.
     """
-    chain = chain_of(organisation_id)
+    chain = chain_of(organisation_id, action)
     if isinstance(fields, str):
         fields = [fields]
     subject_ids = sorted({int(s) for s in subjects if s is not None})
@@ -385,9 +388,17 @@ def _with_subjects(events, chunk: int = 2000):
 def audit_verify(
     *, organisation_id: int | None = None, all_chains: bool = True
 ) -> list[ChainReport]:
-    """Check every chain (or one organisation's) and say where each first breaks."""
+    """Check every chain (or one organisation's: its events' chain, and its
+    connections' chain when it has one) and say where each first breaks."""
     if not all_chains:
-        return [_verify_chain(chain_of(organisation_id))]
+        main, connections = chains_of(organisation_id)
+        chains = [main]
+        if any(
+            model.objects.filter(chain=connections).exists()
+            for model in (AuditChainHead, AuditEvent, AuditCheckpoint)
+        ):
+            chains.append(connections)
+        return [_verify_chain(chain) for chain in chains]
     # order_by(): the models' orderings would make DISTINCT return every row.
     chains = set(AuditChainHead.objects.values_list("chain", flat=True))
     chains |= set(AuditEvent.objects.order_by().values_list("chain", flat=True).distinct())
@@ -406,8 +417,12 @@ class BrokenChainError(Exception):
         )
 
 
-def audit_purge(*, before: datetime) -> int:
+def audit_purge(*, before: datetime, chains: Iterable[str] | None = None) -> int:
     """Delete the events older than ``before`` (retention), keeping chains verifiable.
+
+    ``chains``: only these chains (each rule has its own date: the retention
+    sweep purges connection chains and the others apart, each organisation
+    with its own durations); every chain when None.
 
     Chain by chain, in one transaction each: the last purged event's seq and
     hash become a sealed checkpoint the verifier starts from, and the purge
@@ -419,13 +434,10 @@ def audit_purge(*, before: datetime) -> int:
     """
     purged_total = 0
     broken: list[ChainReport] = []
-    chains = (
-        AuditEvent.objects.filter(created_at__lt=before)
-        .order_by()
-        .values_list("chain", flat=True)
-        .distinct()
-    )
-    for chain in sorted(set(chains)):
+    found = AuditEvent.objects.filter(created_at__lt=before)
+    if chains is not None:
+        found = found.filter(chain__in=list(chains))
+    for chain in sorted(set(found.order_by().values_list("chain", flat=True).distinct())):
         with transaction.atomic():
             last = (
                 AuditEvent.objects.filter(chain=chain, created_at__lt=before)
@@ -450,7 +462,7 @@ def audit_purge(*, before: datetime) -> int:
             audit_record(
                 actor=Actor.system(),
                 action=Action.PURGE,
-                organisation_id=_organisation_of(chain),
+                organisation_id=organisation_of_chain(chain),
                 object_type="audit.AuditCheckpoint",
                 object_id=checkpoint.pk,
             )
@@ -490,13 +502,15 @@ def audit_chain_delete(*, organisation_id: int) -> ChainDeleted:
     with transaction.atomic():
         report = _verify_chain_now(chain)
         head = AuditChainHead.objects.filter(chain=chain).select_for_update().first()
+        # Both chains go: its events' and its connections' (chains_of).
+        chains = chains_of(organisation_id)
         with _purge_door():
             AuditEventSubject.objects.filter(organisation_id=organisation_id)._raw_delete(
                 connection.alias
             )
-            events = AuditEvent.objects.filter(chain=chain)._raw_delete(connection.alias)
-        AuditCheckpoint.objects.filter(chain=chain).delete()
-        AuditChainHead.objects.filter(chain=chain).delete()
+            events = AuditEvent.objects.filter(chain__in=chains)._raw_delete(connection.alias)
+        AuditCheckpoint.objects.filter(chain__in=chains).delete()
+        AuditChainHead.objects.filter(chain__in=chains).delete()
     return ChainDeleted(
         chain=chain,
         events=events,
@@ -504,10 +518,6 @@ def audit_chain_delete(*, organisation_id: int) -> ChainDeleted:
         last_hash=head.hash if head else GENESIS,
         verified=report.ok,
     )
-
-
-def _organisation_of(chain: str) -> int | None:
-    return None if chain == SYSTEM_CHAIN else int(chain.removeprefix("org:"))
 
 
 @contextmanager

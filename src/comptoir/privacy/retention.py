@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from django.conf import settings
+
 
 @dataclass(frozen=True)
 class Duration:
@@ -136,17 +138,21 @@ OBJECTION_IDENTITY_DOCUMENT = RetentionRule(
     StartEvent.REQUEST,
     EndAction.DELETE,
 )
+# The journal's two rules: their durations are the installation's settings
+# (COMPTOIR_CONNECTION_LOGS_MONTHS, COMPTOIR_AUDIT_LOGS_MONTHS), an
+# organisation may set its own (RetentionOverride); the daily sweep purges
+# the connection chains and the others each at its rule's date.
 CONNECTION_LOGS = RetentionRule(
     "connection_logs",
-    "website navigation and connection logs",
-    Duration(months=6),
+    "website navigation and connection logs (logins, failed logins, lockouts, logouts)",
+    Duration(months=settings.CONNECTION_LOGS_MONTHS),
     StartEvent.EVENT,
     EndAction.DELETE,
 )
 SECURITY_LOGS = RetentionRule(
     "security_logs",
     "security and audit logs (the audit chain keeps its hashes)",
-    Duration.years(1),
+    Duration(months=settings.AUDIT_LOGS_MONTHS),
     StartEvent.EVENT,
     EndAction.DELETE,
 )

@@ -1,7 +1,7 @@
 from django.http import JsonResponse
 from django.urls import path
 
-from comptoir.web import organisation, profile, views
+from comptoir.web import cookies, organisation, profile, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,4 +27,5 @@ urlpatterns = [
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("audit/", views.audit, name="audit"),
     path("profile/", profile.profile, name="profile"),
+    path("cookies/", cookies.cookies, name="cookies"),
 ]

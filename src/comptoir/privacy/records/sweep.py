@@ -12,8 +12,10 @@ Three kinds of work, rule by rule, each with the organisation's own durations
 * rows of any model declaring ``retention_start`` (a date or datetime field),
   deleted once their rule's duration has run from it, in batches, one audit
   event per batch (models under a legal-hold rule are never deleted here);
-* the purges that already exist (the outbox, the audit journal) and those the
-  domain apps add to ``retention_purges`` (parties: uploaded import files).
+* the purges that already exist (the outbox, expired sessions, the audit journal: connection
+  events under ``CONNECTION_LOGS``, the others under ``SECURITY_LOGS``, each
+  organisation with its own durations) and those the domain apps add to
+  ``retention_purges`` (parties: uploaded import files).
 
 ``retention_plan`` says what ``retention_apply`` would do, and why, without
 changing anything. ``retention_apply`` works in batches, one transaction each:
@@ -25,17 +27,23 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.contrib.sessions.models import Session
 from django.db import models, transaction
 from django.utils import timezone
 
-from comptoir.audit.models import Action
+from comptoir.audit.models import Action, AuditEvent, is_connection_chain, organisation_of_chain
 from comptoir.audit.services import Actor, BrokenChainError, audit_purge, audit_record
 from comptoir.mail.services import messages_purge
 from comptoir.privacy import retention
 from comptoir.privacy.models import DataSubject
 from comptoir.privacy.records.erasure import delete_rows, protected, subjects_erase
 from comptoir.privacy.records.models import ErasureReason
-from comptoir.privacy.records.retention import cutoff, cutoff_moment, effective_rules
+from comptoir.privacy.records.retention import (
+    cutoff,
+    cutoff_moment,
+    effective_rule,
+    effective_rules,
+)
 from comptoir.privacy.registry import registry
 from comptoir.privacy.retention import EndAction, RetentionRule
 from comptoir.tenancy.models import Organisation
@@ -64,22 +72,59 @@ retention_sources: list[Callable[..., Iterable[Candidates]]] = []
 retention_purges: list[tuple[str, Callable[..., int]]] = []
 
 
+def _journal_rule(chain: str, organisations: dict[int, Organisation]) -> RetentionRule:
+    """The rule a chain of the journal is kept under: connection chains
+    ``CONNECTION_LOGS`` (6 months by default), the others ``SECURITY_LOGS``
+    (a year), with the organisation's own duration when it set one (an
+    organisation gone keeps the defaults; the system chains always do)."""
+    rule = retention.CONNECTION_LOGS if is_connection_chain(chain) else retention.SECURITY_LOGS
+    organisation = organisations.get(organisation_of_chain(chain))
+    return rule if organisation is None else effective_rule(organisation, rule)
+
+
 def _audit_purge(*, now: datetime) -> int:
-    """Audit events older than ``SECURITY_LOGS`` (the journal is one chain per
-    organisation, purged by one date for all: the default rule's)."""
-    before = cutoff_moment(retention.SECURITY_LOGS.duration, now)
-    try:
-        return audit_purge(before=before)
-    except BrokenChainError as exc:  # the broken chains are kept as evidence
-        return exc.purged
+    """Audit events past their rule, chain by chain (``_journal_rule``): each
+    chain is cut at its start and keeps a sealed checkpoint, so it stays
+    verifiable (``audit_purge``). A broken chain is kept whole, as evidence."""
+    chains = sorted(set(AuditEvent.objects.order_by().values_list("chain", flat=True).distinct()))
+    ids = {organisation_of_chain(chain) for chain in chains} - {None}
+    organisations = Organisation.objects.in_bulk(ids)
+    purged = 0
+    for chain in chains:
+        rule = _journal_rule(chain, organisations)
+        try:
+            purged += audit_purge(before=cutoff_moment(rule.duration, now), chains=[chain])
+        except BrokenChainError as exc:
+            purged += exc.purged
+    return purged
 
 
 def _outbox_purge(*, now: datetime) -> int:
     return messages_purge(now=now)
 
 
+@transaction.atomic
+def _sessions_purge(*, now: datetime) -> int:
+    """Sessions past their expiry (the idle timeout, ``TECHNICAL_COOKIES``):
+    their rows name the signed-in user and outlive the cookie until deleted
+    (Django's ``clearsessions``, here at the sweep's own clock). Journalled."""
+    _, deleted = Session.objects.filter(expire_date__lt=now).delete()
+    count = deleted.get(Session._meta.label, 0)
+    if count:
+        audit_record(
+            actor=Actor.system(),
+            action=Action.DELETE,
+            organisation_id=None,
+            object_type=Session._meta.label_lower,
+            object_id=f"{count} rows",
+            fields=["session_data"],
+        )
+    return count
+
+
 BUILT_IN_PURGES: tuple[tuple[str, Callable[..., int]], ...] = (
     ("outbox", _outbox_purge),
+    ("expired sessions", _sessions_purge),
     ("audit journal", _audit_purge),
 )
 

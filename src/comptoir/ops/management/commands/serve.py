@@ -8,6 +8,13 @@ from django.core.management.base import BaseCommand
 
 from comptoir.config import env_int, env_str
 
+# gunicorn's access log, on standard output (never a file Comptoir would have
+# to rotate): when, the method, the path without its query string (%(U)s,
+# not %(r)s nor %(q)s), the status and the duration. No client address, no
+# user agent, no referrer, no user: no personal data, so nothing here falls
+# under the connection logs' 6 months (the journal keeps those, and purges them).
+ACCESS_LOG = ("--access-logfile", "-", "--access-logformat", '%(t)s "%(m)s %(U)s" %(s)s %(L)ss')
+
 
 class Command(BaseCommand):
     help = (
@@ -31,8 +38,7 @@ class Command(BaseCommand):
             children.append(subprocess.Popen([*comptoir, "scheduler"]))  # noqa: S603
         gunicorn = [
             sys.executable, "-m", "gunicorn", "comptoir.wsgi:application",
-            "--bind", bind, "--workers", str(workers), "--access-logfile", "-",
-            "--access-logformat", '%(t)s "%(m)s %(U)s" %(s)s %(L)ss',
+            "--bind", bind, "--workers", str(workers), *ACCESS_LOG,
         ]  # fmt: skip
         children.append(subprocess.Popen(gunicorn))  # noqa: S603
         self.stdout.write(f"Comptoir is served at http://{bind}/ (database: {_db_label()})")
