@@ -36,8 +36,14 @@ BUILT_IN = {
         ),
     ],
     SecurityHeading.BACKUP: [
+        # ops.backup (archive, policy), core.keystore, privacy.records.replay
         _(
-            "Backups kept 7 days (hourly) and 5 years (weekly), per the retention rules; "
+            "Backups compressed and encrypted (AES-256-GCM, a key per file), checked without "
+            "being restored; hourly ones kept 7 days, weekly ones 5 years."
+        ),
+        _(
+            "Keys kept apart from the data, with their own backups kept 7 days: an erased "
+            "person's data is unreadable in every older backup once those have aged out; "
             "erasures are recorded apart and replayed after a restore."
         ),
     ],
