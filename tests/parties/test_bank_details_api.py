@@ -7,6 +7,7 @@ from faker import Faker
 
 from comptoir.ops.demo import fake_siren
 from comptoir.parties.models import Party
+from tests.openapi import openapi_document
 from tests.parties.conftest import counts
 from tests.parties.test_bank_details import spaced_lower, wrong_check_digits
 
@@ -131,9 +132,7 @@ def test_the_search_by_iban_is_for_the_finance_roles(world, api_as, banked, make
 
 
 def test_the_openapi_documents_who_sees_and_writes_bank_details(db):
-    from django.test import Client
-
-    schemas = Client().get("/api/openapi.json").json()["components"]["schemas"]
+    schemas = openapi_document()["components"]["schemas"]
     assert "finance.view" in schemas["PartyOut"]["properties"]["iban"]["description"]
     assert "finance.manage" in schemas["PartyIn"]["properties"]["iban"]["description"]
     assert "finance.view" in schemas["SearchIn"]["properties"]["iban"]["description"]

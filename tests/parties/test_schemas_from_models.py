@@ -10,7 +10,6 @@ import pytest
 from django.core import validators
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
-from django.test import Client
 
 from comptoir.accounts.models import ApiToken
 from comptoir.accounts.services import TOKEN_FIELDS
@@ -23,6 +22,7 @@ from comptoir.sales.models import Opportunity, PipelineStage
 from comptoir.sales.pipeline_rules import OPPORTUNITY_FIELDS, STAGE_FIELDS
 from comptoir.tenancy.models import Organisation
 from comptoir.tenancy.services import ORGANISATION_SELF_FIELDS
+from tests.openapi import openapi_document
 from tests.parties.conftest import counts
 
 MAX_ID = 2**63 - 1
@@ -47,7 +47,7 @@ BODIES = [
 @pytest.fixture(scope="module")
 def spec(django_db_blocker):
     with django_db_blocker.unblock():
-        return Client().get("/api/openapi.json").json()
+        return openapi_document()
 
 
 def _value_schema(prop: dict) -> dict:
