@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/comptoir
 export COMPTOIR_VAR_DIR ?= $(CURDIR)/var
+# Python writes its bytecode (an environment may forbid it): each module is
+# compiled once, not again in each of the suite's subprocesses.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run install test test-deps test-sqlite test-postgres lint format chromium postgres bench clean
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils import translation
 from ninja import NinjaAPI
 
 from comptoir.api import errors
@@ -6,7 +7,23 @@ from comptoir.api.auth import TokenAuth
 from comptoir.api.pagination import MAX_LIMIT
 from comptoir.api.parsing import MAX_DEPTH, ApiParser
 
-api = NinjaAPI(
+
+class Api(NinjaAPI):
+    """The OpenAPI document is built once per path prefix and language: it
+    depends on the code alone, and building it costs more than a second of
+    CPU, which anyone could ask for in a loop (it is public)."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        built = self.__dict__.setdefault("_openapi_documents", {})
+        key = (path_prefix, translation.get_language())
+        if key not in built:
+            built[key] = super().get_openapi_schema(path_prefix=path_prefix)
+        return built[key]
+
+
+api = Api(
     title="Comptoir API",
     version="1",
     description=(
