@@ -170,6 +170,17 @@ HOURLY_BACKUPS = RetentionRule(
 WEEKLY_BACKUPS = RetentionRule(
     "weekly_backups", "weekly backups", Duration(days=1825), StartEvent.BACKUP, EndAction.DELETE
 )
+# The key store's own backups (persons' and organisations' keys, the erasure
+# journal) live no longer than the hourly data backups: a person erased today
+# has their key in no backup a week from now, so every data backup, however
+# old, holds only ciphertext nobody can open for them.
+KEYSTORE_BACKUPS = RetentionRule(
+    "keystore_backups",
+    "backups of the key store (persons' and organisations' keys, erasure journal)",
+    Duration(days=7),
+    StartEvent.BACKUP,
+    EndAction.DELETE,
+)
 TENANT_AFTER_CONTRACT = RetentionRule(
     "tenant_after_contract",
     "an organisation's data after its contract ends",
