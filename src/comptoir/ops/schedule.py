@@ -29,4 +29,6 @@ SCHEDULE: tuple[Periodic, ...] = (
         "rights-requests", "0 6 * * *", "comptoir.privacy.requests.tasks.rights_requests_daily"
     ),
     Periodic("retention-sweep", "30 2 * * *", "comptoir.privacy.records.tasks.retention_sweep"),
+    Periodic("backup", "7 * * * *", "comptoir.ops.backup.tasks.backup_hourly"),
+    Periodic("backup-prune", "45 3 * * *", "comptoir.ops.backup.tasks.backup_prune_daily"),
 )
