@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from comptoir.audit.models import SYSTEM_CHAIN, Action, AuditEvent
-from comptoir.ops.backup import policy, services, snapshot
+from comptoir.ops.backup import policy, services, snapshot, tasks
 from comptoir.ops.backup.archive import MAGIC, BackupError, read_archive
 from comptoir.ops.backup.storage import backup_storage
 from comptoir.privacy import keys
@@ -145,8 +145,9 @@ def test_tampered_copies_fail_verification_with_a_clear_message(backup_folder, o
     with pytest.raises(CommandError, match="4 of 5 backup"):
         call_command("backup", "verify")
     call_command("backup", "verify", data.name)
-    with pytest.raises(CommandError, match="no backup named"):
-        call_command("backup", "verify", "data/nothing.cbk")
+    for wrong in ("data/nothing.cbk", "../backups/" + data.name, "/etc/hostname"):
+        with pytest.raises(CommandError, match="no backup named"):
+            call_command("backup", "verify", wrong)
 
 
 def test_a_failed_backup_leaves_no_file(backup_folder, organisation, monkeypatch):
@@ -215,6 +216,13 @@ def test_prune_applies_the_rotation_and_says_why(backup_folder, organisation, ca
     deleted = AuditEvent.objects.filter(object_type=services.OBJECT_TYPE, action=Action.DELETE)
     assert set(deleted.values_list("object_id", flat=True)) == removed
     assert services.backup_prune(now=now).removed == []
+
+
+def test_the_scheduled_tasks_create_and_prune(backup_folder, organisation):
+    made = tasks.backup_hourly.call()
+    assert set(made) == {"data", "keys"}
+    assert all((backup_folder / name).is_file() for name in made.values())
+    assert tasks.backup_prune_daily.call() == {"removed": 0, "kept": 2}
 
 
 def test_the_command_creates_lists_and_verifies(backup_folder, organisation, capsys):

@@ -123,26 +123,36 @@ class _Sealer:
 
 
 class _ChunkSink:
-    """Where zstd writes: cut into chunks of CHUNK_BYTES, each sealed as soon as full."""
+    """Where zstd writes: cut into chunks of CHUNK_BYTES, each sealed as soon
+    as full. Pieces are kept in a list and joined once per chunk (a growing
+    bytearray copied every piece twice)."""
 
     def __init__(self, sealer: _Sealer):
         self.sealer = sealer
-        self.pending = bytearray()
+        self.pieces: list[bytes] = []
+        self.length = 0
 
     def write(self, data) -> int:
-        self.pending += data
-        while len(self.pending) >= CHUNK_BYTES:
-            self.sealer.seal(bytes(self.pending[:CHUNK_BYTES]))
-            del self.pending[:CHUNK_BYTES]
+        self.pieces.append(bytes(data))
+        self.length += len(data)
+        if self.length >= CHUNK_BYTES:
+            joined = b"".join(self.pieces)
+            view = memoryview(joined)
+            start = 0
+            while len(joined) - start >= CHUNK_BYTES:
+                self.sealer.seal(view[start : start + CHUNK_BYTES])
+                start += CHUNK_BYTES
+            rest = joined[start:]
+            self.pieces, self.length = ([rest] if rest else []), len(rest)
         return len(data)
 
     def flush(self) -> None:
         pass
 
     def finish(self) -> None:
-        if self.pending:
-            self.sealer.seal(bytes(self.pending))
-            self.pending.clear()
+        if self.length:
+            self.sealer.seal(b"".join(self.pieces))
+            self.pieces, self.length = [], 0
 
 
 def write_archive(

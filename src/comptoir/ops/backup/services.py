@@ -202,8 +202,8 @@ def backup_verify(
     it: one result per file, ok or the reason it fails."""
     storage = backup_storage()
     if name is not None:
-        if not storage.exists(name):
-            raise BackupError(f"no backup named {name!r}")
+        if name not in _names():  # only a file of the backup folders, never a path
+            raise BackupError(f"no backup named {name!r} (see 'comptoir backup list')")
         names = [name]
     else:
         names = [b.name for b in backup_list()]
