@@ -98,6 +98,32 @@ def _estimated_size(kind: str, alias: str) -> int | None:
         return pages * cursor.fetchone()[0]
 
 
+class _Tracker:
+    """One backup's progress in bytes. On SQLite the database is first copied
+    (reported in pages), then the copy compressed and encrypted: each half
+    counts as the database's size. pg_dump's size is not known ahead."""
+
+    def __init__(self, kind: str, size: int | None, progress: Progress | None):
+        self.kind, self.size, self.progress = kind, size, progress
+        self.copied_bytes = self.written_bytes = 0
+
+    def copied(self, done_pages: int, total_pages: int) -> None:
+        if self.size and total_pages:
+            self.copied_bytes = self.size * done_pages // total_pages
+            self._report()
+
+    def written(self, count: int) -> None:
+        self.written_bytes += count
+        if self.size is not None:
+            self.copied_bytes = self.size
+        self._report()
+
+    def _report(self) -> None:
+        if self.progress is not None:
+            total = None if self.size is None else 2 * self.size
+            self.progress(self.kind, self.copied_bytes + self.written_bytes, total)
+
+
 def backup_create(
     *,
     kinds: tuple[str, ...] = snapshot.KINDS,
@@ -121,30 +147,11 @@ def backup_create(
             schema=schema_version(alias),
             comptoir_version=comptoir_version(),
         )
-        total = _estimated_size(kind, alias)
-        # Progress in bytes: SQLite copies the database first (its pages),
-        # then the copy is compressed and encrypted; each half is one total.
-        state = {"copied": 0, "written": 0}
+        tracker = _Tracker(kind, _estimated_size(kind, alias), progress)
 
-        def report(kind=kind, total=total, state=state) -> None:
-            if progress is not None:
-                done = state["copied"] + state["written"]
-                progress(kind, done, None if total is None else 2 * total)
-
-        def copied(done_pages, total_pages, total=total, state=state, report=report) -> None:
-            if total and total_pages:
-                state["copied"] = total * done_pages // total_pages
-                report()
-
-        def written(count, state=state, report=report, total=total) -> None:
-            state["written"] += count
-            if total is not None:
-                state["copied"] = total
-            report()
-
-        def writer(stream: BinaryIO, kind=kind, manifest=manifest, copied=copied, written=written):
-            blocks = snapshot.dump(kind, alias=alias, progress=copied)
-            return write_archive(blocks, stream, manifest, progress=written)
+        def writer(stream: BinaryIO, kind=kind, manifest=manifest, tracker=tracker) -> Manifest:
+            blocks = snapshot.dump(kind, alias=alias, progress=tracker.copied)
+            return write_archive(blocks, stream, manifest, progress=tracker.written)
 
         name = write_new(storage, policy.backup_name(kind, moment), writer)
         audit_record(
