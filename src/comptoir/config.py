@@ -5,6 +5,7 @@ secret key and the master key are generated once per installation under
 ``var/`` with mode 0600 when neither is given: never a default value.
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -56,6 +57,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_json(name: str, default: dict) -> dict:
+    """A JSON object (e.g. a storage's options); anything else is refused."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a JSON object ({exc.msg})") from None
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object, not {type(value).__name__}")
+    return value
 
 
 def var_dir() -> Path:

@@ -11,7 +11,15 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.config import env_bool, env_int, env_list, env_str, read_secret_key, var_dir
+from comptoir.config import (
+    env_bool,
+    env_int,
+    env_json,
+    env_list,
+    env_str,
+    read_secret_key,
+    var_dir,
+)
 from comptoir.core import cookies
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -279,6 +287,31 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+
+# --- Backups (comptoir.ops.backup) ------------------------------------------
+# Where backups go: a folder under var/ by default (0700, files 0600), or any
+# Django storage (e.g. django-storages' S3) by its class path and options as
+# a JSON object. Bad JSON stops the start-up: backups never go somewhere unmeant.
+STORAGES["backups"] = {
+    "BACKEND": env_str("COMPTOIR_BACKUP_STORAGE", "django.core.files.storage.FileSystemStorage"),
+    "OPTIONS": env_json(
+        "COMPTOIR_BACKUP_STORAGE_OPTIONS",
+        {
+            "location": str(VAR_DIR / "backups"),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    ),
+}
+# Rotation (DOMAIN.md §4), in days; the rules of comptoir.privacy.retention
+# (HOURLY_BACKUPS, WEEKLY_BACKUPS, KEYSTORE_BACKUPS) read them, so the register
+# says what is done: data backups are hourly, kept BACKUP_HOURLY_DAYS; the first
+# of each ISO week is kept BACKUP_WEEKLY_DAYS; key store backups are kept
+# BACKUP_KEYS_DAYS only, which is what makes an erasure reach every older data
+# backup.
+BACKUP_HOURLY_DAYS = env_int("COMPTOIR_BACKUP_HOURLY_DAYS", 7, minimum=1, maximum=3650)
+BACKUP_WEEKLY_DAYS = env_int("COMPTOIR_BACKUP_WEEKLY_DAYS", 1825, minimum=1, maximum=3650)
+BACKUP_KEYS_DAYS = env_int("COMPTOIR_BACKUP_KEYS_DAYS", 7, minimum=1, maximum=3650)
 
 # --- Background work --------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

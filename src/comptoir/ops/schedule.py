@@ -30,4 +30,6 @@ SCHEDULE: tuple[Periodic, ...] = (
     ),
     Periodic("retention-sweep", "30 2 * * *", "comptoir.privacy.records.tasks.retention_sweep"),
     Periodic("offboarding", "15 3 * * *", "comptoir.ops.offboarding.tasks.offboardings_daily"),
+    Periodic("backup", "7 * * * *", "comptoir.ops.backup.tasks.backup_hourly"),
+    Periodic("backup-prune", "45 3 * * *", "comptoir.ops.backup.tasks.backup_prune_daily"),
 )

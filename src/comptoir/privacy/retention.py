@@ -171,10 +171,29 @@ TECHNICAL_COOKIES = RetentionRule(
     EndAction.EXPIRE,
 )
 HOURLY_BACKUPS = RetentionRule(
-    "hourly_backups", "hourly backups", Duration(days=7), StartEvent.BACKUP, EndAction.DELETE
+    "hourly_backups",
+    "hourly backups",
+    Duration(days=settings.BACKUP_HOURLY_DAYS),
+    StartEvent.BACKUP,
+    EndAction.DELETE,
 )
 WEEKLY_BACKUPS = RetentionRule(
-    "weekly_backups", "weekly backups", Duration(days=1825), StartEvent.BACKUP, EndAction.DELETE
+    "weekly_backups",
+    "weekly backups",
+    Duration(days=settings.BACKUP_WEEKLY_DAYS),
+    StartEvent.BACKUP,
+    EndAction.DELETE,
+)
+# The key store's own backups (persons' and organisations' keys, the erasure
+# journal) live no longer than the hourly data backups: a person erased today
+# has their key in no backup a week from now, so every data backup, however
+# old, holds only ciphertext nobody can open for them.
+KEYSTORE_BACKUPS = RetentionRule(
+    "keystore_backups",
+    "backups of the key store (persons' and organisations' keys, erasure journal)",
+    Duration(days=settings.BACKUP_KEYS_DAYS),
+    StartEvent.BACKUP,
+    EndAction.DELETE,
 )
 TENANT_AFTER_CONTRACT = RetentionRule(
     "tenant_after_contract",

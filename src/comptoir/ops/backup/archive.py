@@ -122,6 +122,39 @@ class _Sealer:
         self.written += _LENGTH.size + len(sealed)
 
 
+class _ChunkSink:
+    """Where zstd writes: cut into chunks of CHUNK_BYTES, each sealed as soon
+    as full. Pieces are kept in a list and joined once per chunk (a growing
+    bytearray copied every piece twice)."""
+
+    def __init__(self, sealer: _Sealer):
+        self.sealer = sealer
+        self.pieces: list[bytes] = []
+        self.length = 0
+
+    def write(self, data) -> int:
+        self.pieces.append(bytes(data))
+        self.length += len(data)
+        if self.length >= CHUNK_BYTES:
+            joined = b"".join(self.pieces)
+            view = memoryview(joined)
+            start = 0
+            while len(joined) - start >= CHUNK_BYTES:
+                self.sealer.seal(view[start : start + CHUNK_BYTES])
+                start += CHUNK_BYTES
+            rest = joined[start:]
+            self.pieces, self.length = ([rest] if rest else []), len(rest)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def finish(self) -> None:
+        if self.length:
+            self.sealer.seal(b"".join(self.pieces))
+            self.pieces, self.length = [], 0
+
+
 def write_archive(
     source: Iterable[bytes],
     out: BinaryIO,
@@ -144,23 +177,25 @@ def write_archive(
 
     digest = hashlib.sha256()
     size = 0
-    compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL, threads=threads).compressobj()
-    pending = bytearray()
+    sink = _ChunkSink(sealer)
+    # A stream writer, not a compressobj: with worker threads, compressobj
+    # keeps taking input while the workers lag and its buffers grow with the
+    # database (measured: +130 MB of address space for +136 MB of random
+    # data); the writer hands each finished job to the sink, so memory stays
+    # flat whatever the size.
+    compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL, threads=threads).stream_writer(
+        sink, closefd=False, write_return_read=True
+    )
     for block in source:
         if not block:
             continue
         digest.update(block)
         size += len(block)
-        pending += compressor.compress(block)
-        while len(pending) >= CHUNK_BYTES:
-            sealer.seal(bytes(pending[:CHUNK_BYTES]))
-            del pending[:CHUNK_BYTES]
+        compressor.write(block)
         if progress is not None:
             progress(len(block))
-    pending += compressor.flush()
-    while pending:
-        sealer.seal(bytes(pending[:CHUNK_BYTES]))
-        del pending[:CHUNK_BYTES]
+    compressor.flush(zstandard.FLUSH_FRAME)
+    sink.finish()
     manifest.size, manifest.sha256 = size, digest.hexdigest()
     trailer = json.dumps({"size": size, "sha256": manifest.sha256}).encode()
     sealer.seal(trailer, final=True)
