@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -155,6 +155,8 @@ def _checked_header(path: Path, kind: str) -> Manifest:
             manifest, _header, _salt = read_header(stream)
     except FileNotFoundError:
         raise BackupError(f"no backup file at {path}") from None
+    except OSError as exc:
+        raise BackupError(f"{path} cannot be read ({exc.strerror})") from None
     if manifest.kind != kind:
         raise BackupError(
             f"{path.name} is a backup of the {_kind_name(manifest.kind)}, "
@@ -188,11 +190,18 @@ def _check_schema(path: Path, manifest: Manifest) -> None:
 def _check_target(*, keys_given: bool) -> None:
     """The configured database must hold no data; its key store decides
     whether a key store backup is needed or refused."""
-    if snapshot.tables(snapshot.DATA):
+    try:
+        data_tables = snapshot.tables(snapshot.DATA)
+        key_store_empty = not snapshot.tables(snapshot.KEYS)
+    except DatabaseError as exc:
+        raise BackupError(
+            f"the configured database cannot be read ({exc.__class__.__name__}): "
+            "restore into an empty database"
+        ) from None
+    if data_tables:
         raise BackupError(
             "the database is not empty (data tables exist): restore into an empty database"
         )
-    key_store_empty = not snapshot.tables(snapshot.KEYS)
     if key_store_empty and not keys_given:
         raise BackupError(
             "the key store is empty: give the key store backup too (--keys), "
