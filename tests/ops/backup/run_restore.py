@@ -28,7 +28,11 @@ def main() -> None:
     from comptoir.ops.backup.restore import backup_restore
     from tests.ops.backup.support import all_rows
 
-    result: dict = {"replayed": []}
+    result: dict = {"replayed": [], "stages": []}
+
+    def progress(stage: str, _done: int, _total: int | None) -> None:
+        if not result["stages"] or result["stages"][-1] != stage:
+            result["stages"].append(stage)
 
     def replay_rows():
         result["replayed"].append("rows")
@@ -39,7 +43,10 @@ def main() -> None:
 
     try:
         report = backup_restore(
-            data=options.data, keys=options.keys, replays=(replay_rows, replay_second)
+            data=options.data,
+            keys=options.keys,
+            progress=progress,
+            replays=(replay_rows, replay_second),
         )
     except BackupError as exc:
         result.update(ok=False, error=str(exc))

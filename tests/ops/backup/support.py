@@ -77,6 +77,11 @@ class Target:
     sqlite_path: Path | None = None
     pg_name: str | None = None
 
+    @property
+    def tmp(self) -> Path:
+        """The restoring process's temporary folder (``TMPDIR``)."""
+        return self.var_dir / "tmp"
+
     def tables(self) -> dict[str, list[str]]:
         """The tables it holds now, data and key store (no connection left open)."""
         if self.sqlite_path is not None:
@@ -107,8 +112,10 @@ class Target:
         for probe in probes:
             command += ["--probe", probe]
         command += ["--out", str(out)]
+        self.tmp.mkdir(exist_ok=True)
         env = dict(
             os.environ,
+            TMPDIR=str(self.tmp),  # where the restore decrypts: empty again after it
             COMPTOIR_DATABASE_URL=self.url,
             COMPTOIR_VAR_DIR=str(self.var_dir),
             COMPTOIR_MASTER_KEY=(key or master_key()).hex(),

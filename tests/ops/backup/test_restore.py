@@ -153,9 +153,11 @@ def test_the_restored_database_works_and_reads_the_personal_data(source, restore
 
 
 def test_the_replays_run_in_order_after_the_load(restored):
-    _target, result = restored
+    target, result = restored
     assert result["replayed"] == ["rows", "second"]
     assert result["rows"]["parties_party"]  # the first one already saw the data
+    assert result["stages"] == ["decrypt", "load", "migrate", "replay"]
+    assert list(target.tmp.iterdir()) == []  # the decrypted files are gone
 
 
 def test_the_restore_is_in_the_operators_journal_without_personal_data(source, restored):
@@ -245,6 +247,7 @@ def test_a_bad_file_is_refused_and_the_target_stays_empty(source, targets, case,
     assert not result["ok"]
     assert message in result["error"]
     assert target.tables() == EMPTY
+    assert list(target.tmp.iterdir()) == []  # nothing decrypted is left behind
 
 
 def test_a_target_that_is_not_empty_is_refused_and_left_as_it_was(source, targets):
