@@ -1,6 +1,7 @@
 """Named personas (Healthchecks' way): a member of each role in organisation A,
 an owner of organisation B, and an outsider who belongs nowhere."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -161,19 +162,36 @@ def _truncate_allowed(django_db_blocker):
     from django.db import connection
 
     with django_db_blocker.unblock():
-        triggers = []
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT tgrelid::regclass::text, tgname FROM pg_trigger"
-                    " WHERE NOT tgisinternal AND tgenabled <> 'D' AND (tgtype & %s) <> 0",
-                    [_TRIGGER_TYPE_TRUNCATE],
-                )
-                triggers = cursor.fetchall()
+        triggers = _truncate_triggers(connection)
         _set_triggers(connection, triggers, "DISABLE")
     yield
     with django_db_blocker.unblock():
         _set_triggers(connection, triggers, "ENABLE")
+
+
+@contextmanager
+def truncate_allowed():
+    """The TRUNCATE triggers off while the block runs (PostgreSQL): for a
+    module fixture that flushes the data it committed (as ``_truncate_allowed``
+    does for one test)."""
+    triggers = _truncate_triggers(connection)
+    _set_triggers(connection, triggers, "DISABLE")
+    try:
+        yield
+    finally:
+        _set_triggers(connection, triggers, "ENABLE")
+
+
+def _truncate_triggers(connection) -> list[tuple[str, str]]:
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgrelid::regclass::text, tgname FROM pg_trigger"
+            " WHERE NOT tgisinternal AND tgenabled <> 'D' AND (tgtype & %s) <> 0",
+            [_TRIGGER_TYPE_TRUNCATE],
+        )
+        return cursor.fetchall()
 
 
 def _set_triggers(connection, triggers, state: str) -> None:
@@ -190,4 +208,4 @@ def transactional_db(_truncate_allowed, transactional_db):
     return transactional_db
 
 
-__all__ = ["PASSWORD", "ApiClient", "World", "enrol_totp", "make_token"]
+__all__ = ["PASSWORD", "ApiClient", "World", "enrol_totp", "make_token", "truncate_allowed"]

@@ -47,6 +47,7 @@ class Action(models.TextChoices):
     TOKEN_REVOKE = "token_revoke", _("API token revoked")
     PURGE = "purge", _("Journal purge")
     NOTIFY = "notify", _("Recipients notified")
+    RESTORE = "restore", _("Backup restored")
 
 
 class ActorKind(models.TextChoices):

@@ -49,6 +49,10 @@ def dump(
     _check_kind(kind)
     connection = connections[alias]
     if connection.vendor == "sqlite":
+        if connection.in_atomic_block:
+            # SQLite's backup would wait for ever on this connection's own
+            # transaction (it retries while the source is being written).
+            raise BackupError("a backup cannot be taken inside a transaction")
         return _sqlite_dump(connection, kind, progress)
     return _pg_dump(connection, kind)
 

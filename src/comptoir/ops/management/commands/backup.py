@@ -12,13 +12,15 @@ SUBCOMMANDS = {
     "list": "comptoir.ops.backup.cli.list",
     "verify": "comptoir.ops.backup.cli.verify",
     "prune": "comptoir.ops.backup.cli.prune",
+    "restore": "comptoir.ops.backup.cli.restore",
 }
 
 
 class Command(BaseCommand):
     help = (
         "Encrypted backups (DOMAIN.md §4): 'create' backs up the data and the key store apart, "
-        "'list' shows them, 'verify' decrypts and checks them, 'prune' applies the rotation."
+        "'list' shows them, 'verify' decrypts and checks them, 'prune' applies the rotation, "
+        "'restore' brings one back into an empty database."
     )
 
     def add_arguments(self, parser):
