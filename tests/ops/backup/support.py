@@ -51,15 +51,11 @@ def make_backup(kind: str, out: Path, **manifest) -> Path:
 def all_rows() -> dict[str, list[str]]:
     """Every row of every table (data, then the key store), each as the repr
     of its values, sorted: two databases with the same rows give the same."""
-    qn = connection.ops.quote_name
     rows = {}
     with connection.cursor() as cursor:
-        for kind in snapshot.KINDS:
-            for table in snapshot.tables(kind):
-                name = f"{qn(SCHEMA)}.{qn(table)}" if kind == snapshot.KEYS else qn(table)
-                cursor.execute(f"SELECT * FROM {name}")  # noqa: S608 (introspected names)
-                label = f"{SCHEMA}.{table}" if kind == snapshot.KEYS else table
-                rows[label] = sorted(repr(tuple(map(_plain, row))) for row in cursor.fetchall())
+        for label, name in snapshot.every_table():
+            cursor.execute(f"SELECT * FROM {name}")  # noqa: S608 (introspected names)
+            rows[label] = sorted(repr(tuple(map(_plain, row))) for row in cursor.fetchall())
     return rows
 
 

@@ -20,27 +20,13 @@ from comptoir.audit.services import Actor
 from comptoir.invoicing import selectors
 from comptoir.invoicing.einvoice import files
 from comptoir.invoicing.models import DocumentFile, Invoice, InvoiceStatus
-from comptoir.invoicing.services.files import export_files
+from comptoir.invoicing.services.files import EXPORT_COLUMNS, export_files, export_row
 from comptoir.privacy.records.disclosures import disclosure_record
 from comptoir.privacy.records.models import DisclosureKind
 
 EXPORT_RECIPIENT = "comptoir invoices export to"
 HELP = "write every issued document's Factur-X PDF (and UBL) with a CSV index into DIR"
-COLUMNS = [
-    "organisation",
-    "number",
-    "kind",
-    "issue_date",
-    "client",
-    "total_excl_vat",
-    "total_vat",
-    "total_incl_vat",
-    "payable",
-    "facturx_file",
-    "facturx_sha256",
-    "ubl_file",
-    "ubl_sha256",
-]
+COLUMNS = ["organisation", *EXPORT_COLUMNS]
 
 
 def add_arguments(parser) -> None:
@@ -88,23 +74,13 @@ def run(
             for invoice in invoices:
                 document = selectors.invoice_document(invoice)
                 pdf, ubl = export_files(actor=actor, invoice=invoice)
-                writer.writerow(
-                    {
-                        "organisation": invoice.organisation_id,
-                        "number": invoice.number,
-                        "kind": invoice.kind,
-                        "issue_date": invoice.issue_date.isoformat(),
-                        "client": document.buyer.name,
-                        "total_excl_vat": invoice.total_excl_vat,
-                        "total_vat": invoice.total_vat,
-                        "total_incl_vat": invoice.total_incl_vat,
-                        "payable": invoice.payable,
-                        "facturx_file": _write(root, invoice, pdf),
-                        "facturx_sha256": pdf.sha256,
-                        "ubl_file": _write(root, invoice, ubl) if ubl else "",
-                        "ubl_sha256": ubl.sha256 if ubl else "",
-                    }
+                row = export_row(
+                    invoice=invoice,
+                    client=document.buyer.name,
+                    facturx=(_write(root, invoice, pdf), pdf.sha256),
+                    ubl=(_write(root, invoice, ubl), ubl.sha256) if ubl else ("", ""),
                 )
+                writer.writerow({"organisation": invoice.organisation_id, **row})
                 if invoice.party.data_subject_id is not None:
                     # The file leaves the organisation with an individual's data (art. 19).
                     disclosure_record(

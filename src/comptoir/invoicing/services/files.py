@@ -79,3 +79,42 @@ def export_files(*, actor: Actor, invoice: Invoice) -> tuple[DocumentFile, Docum
     if ubl is None and files.wants_ubl(invoice):
         ubl = document_file_store(actor=actor, invoice=invoice, format=FileFormat.UBL)
     return pdf, ubl
+
+
+# The columns of an export's index of issued documents (``comptoir invoices
+# export``, the organisation's export), one row per document: ``export_row``.
+EXPORT_COLUMNS = [
+    "number",
+    "kind",
+    "issue_date",
+    "client",
+    "total_excl_vat",
+    "total_vat",
+    "total_incl_vat",
+    "payable",
+    "facturx_file",
+    "facturx_sha256",
+    "ubl_file",
+    "ubl_sha256",
+]
+
+
+def export_row(
+    *, invoice: Invoice, client: str, facturx: tuple[str, str], ubl: tuple[str, str]
+) -> dict:
+    """One index row: the document's figures, and where each file was written
+    with its SHA-256 (("", "") when there is none)."""
+    return {
+        "number": invoice.number,
+        "kind": invoice.kind,
+        "issue_date": invoice.issue_date.isoformat(),
+        "client": client,
+        "total_excl_vat": invoice.total_excl_vat,
+        "total_vat": invoice.total_vat,
+        "total_incl_vat": invoice.total_incl_vat,
+        "payable": invoice.payable,
+        "facturx_file": facturx[0],
+        "facturx_sha256": facturx[1],
+        "ubl_file": ubl[0],
+        "ubl_sha256": ubl[1],
+    }

@@ -38,7 +38,6 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor, audit_record
-from comptoir.core.keystore import SCHEMA
 from comptoir.ops.backup import snapshot
 from comptoir.ops.backup.archive import BackupError, Manifest, read_archive, read_header
 from comptoir.ops.backup.services import backup_list
@@ -283,15 +282,11 @@ def _journal_fields(data: Manifest, keys: Manifest | None) -> list[str]:
 
 def _row_counts() -> dict[str, int]:
     """Rows per table, the data's then the key store's (one COUNT each)."""
-    qn = connection.ops.quote_name
     counts = {}
     with connection.cursor() as cursor:
-        for kind in snapshot.KINDS:
-            for table in snapshot.tables(kind):
-                name = f"{qn(SCHEMA)}.{qn(table)}" if kind == snapshot.KEYS else qn(table)
-                cursor.execute(f"SELECT COUNT(*) FROM {name}")  # noqa: S608 (introspected names)
-                label = f"{SCHEMA}.{table}" if kind == snapshot.KEYS else table
-                counts[label] = cursor.fetchone()[0]
+        for label, name in snapshot.every_table():
+            cursor.execute(f"SELECT COUNT(*) FROM {name}")  # noqa: S608 (introspected names)
+            counts[label] = cursor.fetchone()[0]
     return counts
 
 

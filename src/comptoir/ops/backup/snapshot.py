@@ -94,6 +94,20 @@ def tables(kind: str, *, alias: str = "default") -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def every_table(*, alias: str = "default") -> list[tuple[str, str]]:
+    """(label, SQL name) of every table, the data's then the key store's:
+    ``comptoir_keys.<table>`` for the key store's, so both can be told apart."""
+    qn = connections[alias].ops.quote_name
+    found = []
+    for kind in KINDS:
+        for table in tables(kind, alias=alias):
+            if kind == KEYS:
+                found.append((f"{SCHEMA}.{table}", f"{qn(SCHEMA)}.{qn(table)}"))
+            else:
+                found.append((table, qn(table)))
+    return found
+
+
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise ValueError(f"a snapshot is of kind {' or '.join(KINDS)}, not {kind!r}")

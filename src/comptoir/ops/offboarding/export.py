@@ -52,7 +52,7 @@ from comptoir.invoicing import selectors as invoicing_selectors
 from comptoir.invoicing.einvoice import files as einvoice_files
 from comptoir.invoicing.models import Invoice, InvoiceStatus
 from comptoir.invoicing.models.bills import SupplierBill
-from comptoir.invoicing.services.files import export_files
+from comptoir.invoicing.services.files import EXPORT_COLUMNS, export_files, export_row
 from comptoir.ops.models import ExportStatus, OrganisationExport
 from comptoir.ops.offboarding.deletion import owned_models, rows_of
 from comptoir.privacy import retention
@@ -68,20 +68,6 @@ STORE_DIR = "ops/exports"
 LEFT_OUT = frozenset(
     {OrganisationKey, SubjectKey, DataSubject, OrganisationExport, AuditEventSubject}
 )
-INVOICE_COLUMNS = [
-    "number",
-    "kind",
-    "issue_date",
-    "client",
-    "total_excl_vat",
-    "total_vat",
-    "total_incl_vat",
-    "payable",
-    "facturx_file",
-    "facturx_sha256",
-    "ubl_file",
-    "ubl_sha256",
-]
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -191,7 +177,7 @@ def archive_write(
             index["kinds"].append({"label": kind.label, "name": kind.name, "rows": len(kind.rows)})
             step()
         listing = io.StringIO()
-        writer = csv.DictWriter(listing, fieldnames=INVOICE_COLUMNS)
+        writer = csv.DictWriter(listing, fieldnames=EXPORT_COLUMNS)
         writer.writeheader()
         for invoice in invoices:
             document = invoicing_selectors.invoice_document(invoice)
@@ -205,20 +191,9 @@ def archive_write(
                 names[row.format] = (name, row.sha256)
             facturx = names.get(pdf.format, ("", ""))
             ubl_entry = names.get(ubl.format, ("", "")) if ubl else ("", "")
-            record = {
-                "number": invoice.number,
-                "kind": invoice.kind,
-                "issue_date": invoice.issue_date.isoformat(),
-                "client": document.buyer.name,
-                "total_excl_vat": invoice.total_excl_vat,
-                "total_vat": invoice.total_vat,
-                "total_incl_vat": invoice.total_incl_vat,
-                "payable": invoice.payable,
-                "facturx_file": facturx[0],
-                "facturx_sha256": facturx[1],
-                "ubl_file": ubl_entry[0],
-                "ubl_sha256": ubl_entry[1],
-            }
+            record = export_row(
+                invoice=invoice, client=document.buyer.name, facturx=facturx, ubl=ubl_entry
+            )
             writer.writerow(record)
             index["invoices"].append({k: str(v) for k, v in record.items()})
             step()
