@@ -29,6 +29,7 @@ from django.utils import timezone
 from comptoir.audit.models import Action
 from comptoir.audit.services import Actor, audit_record
 from comptoir.core.rawsql import insert_many
+from comptoir.privacy import loaded
 from comptoir.privacy.masterkey import derived_key
 from comptoir.privacy.models import DataSubject, KeyKind, OrganisationKey, SubjectKey
 
@@ -320,30 +321,40 @@ def subjects_create(*, organisation, count: int) -> list[tuple[int, Key]]:
     return [(pk, key) for pk, key in zip(pks, fresh, strict=True)]
 
 
-_STORED_KEY_SQL = (
-    "SELECT wrapped_key, wrapped_by FROM privacy_subjectkey"
-    " WHERE subject_uuid = %s AND organisation_id = %s"
+_STORED_KEYS_SQL = (
+    "SELECT subject_uuid, wrapped_key, wrapped_by FROM privacy_subjectkey"
+    " WHERE organisation_id = %s AND subject_uuid IN ({})"
 )
 
 
-def _stored_key(subject: DataSubject) -> tuple[bytes, int]:
-    """The person's wrapped key and the organisation key version wrapping it.
-
-    One plain statement: this runs for every person whose values are read
-    with a cold cache, where the ORM's query building would cost fifty
-    times the lookup itself."""
+def _fetch_keys(subject: DataSubject) -> Key:
+    """The person's key from the key store, with the keys of the other
+    persons of the organisation read alongside (``privacy.loaded``), all in
+    one plain statement: the ORM's query building would cost more than the
+    lookup, and one query per person on a list would cost more still."""
+    wanted = [subject.uuid, *(u for u in loaded.take(subject.organisation_id) if u != subject.uuid)]
     uuid_field = SubjectKey._meta.pk
+    found: dict = {}
     with connection.cursor() as cursor:
         cursor.execute(
-            _STORED_KEY_SQL,
-            [uuid_field.get_db_prep_value(subject.uuid, connection), subject.organisation_id],
+            _STORED_KEYS_SQL.format(", ".join(["%s"] * len(wanted))),
+            [
+                subject.organisation_id,
+                *(uuid_field.get_db_prep_value(u, connection) for u in wanted),
+            ],
         )
-        row = cursor.fetchone()
-    if row is None:
+        for stored_uuid, wrapped, wrapped_by in cursor.fetchall():
+            found[uuid_field.to_python(stored_uuid)] = (bytes(wrapped), wrapped_by)
+    for other, (wrapped, wrapped_by) in found.items():
+        org_key = key_version(subject.organisation_id, wrapped_by)
+        material = _unwrap(org_key.aead(), wrapped, _subject_ad(subject.organisation_id, other))
+        _subject_keys.put(other, Key(material, f"subject {other}"))
+    key = _subject_keys.get(subject.uuid)
+    if key is None:
         # Shredded since the data was backed up (a restored backup), or a key
         # store that is not this database's.
         raise SubjectShredded(f"the key of data subject {subject.uuid} is not in the key store")
-    return bytes(row[0]), row[1]
+    return key
 
 
 def subject_key(subject: DataSubject) -> Key:
@@ -351,13 +362,7 @@ def subject_key(subject: DataSubject) -> Key:
         raise SubjectShredded(f"the key of data subject {subject.uuid} was shredded")
     key = _subject_keys.get(subject.uuid)
     if key is None:
-        wrapped, wrapped_by = _stored_key(subject)
-        org_key = key_version(subject.organisation_id, wrapped_by)
-        material = _unwrap(
-            org_key.aead(), wrapped, _subject_ad(subject.organisation_id, subject.uuid)
-        )
-        key = Key(material, f"subject {subject.uuid}")
-        _subject_keys.put(subject.uuid, key)
+        key = _fetch_keys(subject)
     return key
 
 

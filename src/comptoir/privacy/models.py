@@ -20,6 +20,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.privacy import loaded
 from comptoir.tenancy.scope import TenantModel
 
 
@@ -123,6 +124,14 @@ class DataSubject(TenantModel):
 
     def __str__(self) -> str:
         return f"data subject {self.uuid}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        subject = super().from_db(db, field_names, values)
+        # Its key will be fetched with the others read alongside (privacy.loaded).
+        if subject.shredded_at is None and "uuid" in subject.__dict__:
+            loaded.note(subject.organisation_id, subject.uuid)
+        return subject
 
     @property
     def is_restricted(self) -> bool:
