@@ -78,6 +78,20 @@ NOT_JOURNALLED = {
     "comptoir.ops.offboarding.services.offboardings_replay": (
         "calls organisation_offboard for each organisation found again, which journals"
     ),
+    "comptoir.invoicing.services.files.export_row": "builds an index row; changes nothing",
+    "comptoir.ops.backup.services.backup_list": "reads the backups' headers; changes nothing",
+    "comptoir.ops.backup.services.backup_verify": "decrypts and checks backups; changes nothing",
+    "comptoir.ops.backup.services.comptoir_version": "reads the package's version",
+    "comptoir.ops.backup.services.durations": "reads the rotation's settings",
+    "comptoir.ops.backup.services.schema_version": "reads the applied migrations",
+    "comptoir.ops.backup.services.backup_create": (
+        "journals each backup in the operator's chain; a backup cannot be taken inside a "
+        "test's transaction, so tests/ops/backup/test_services.py holds it to that"
+    ),
+    "comptoir.ops.backup.services.backup_prune": (
+        "journals each removed file in the operator's chain; tests/ops/backup/test_services.py "
+        "holds it to that, outside a test's transaction as backups are made"
+    ),
     "comptoir.invoicing.services.files.export_files": (
         "calls document_file_store, which journals each file it makes"
     ),
