@@ -41,7 +41,7 @@ from comptoir.audit.services import Actor, audit_record
 from comptoir.ops.backup import snapshot
 from comptoir.ops.backup.archive import BackupError, Manifest, read_archive, read_header
 from comptoir.ops.backup.services import backup_list
-from comptoir.ops.backup.storage import backup_storage
+from comptoir.ops.backup.storage import backup_storage, local_root
 from comptoir.ops.offboarding.services import offboardings_replay
 from comptoir.privacy.records.replay import erasures_replay
 
@@ -302,11 +302,9 @@ def located(backup: str):
     storage = backup_storage()
     if not storage.exists(backup):
         raise BackupError(f"no backup file, nor stored backup, named {backup!r}")
-    try:
+    if local_root(storage) is not None:
         yield Path(storage.path(backup))
         return
-    except NotImplementedError:
-        pass
     with _private_temp() as folder, storage.open(backup, "rb") as stream:
         local = folder / Path(backup).name
         with local.open("wb") as out:

@@ -2,13 +2,11 @@
 
 A backup is never visible under its final name until it is whole:
 
-* a storage with local paths (``FileSystemStorage``, the default): the file
-  is written to a private temporary file in the storage's own folder (same
-  file system), then ``storage.save`` moves it into place, one rename;
-* another storage that can write a stream (``storage.open(name, "wb")``, as
-  django-storages' S3 does with a multipart upload completed on close): the
-  archive goes straight to it, and a failure deletes whatever was started;
-* otherwise: a private temporary file, then ``storage.save``.
+* a local folder (``FileSystemStorage``, the default): the file is written
+  to a private temporary file in the storage's own folder (same file
+  system), then ``storage.save`` moves it into place, one rename;
+* any other storage (object storage): a private temporary file, then
+  ``storage.save``, which sends it in chunks.
 
 Memory holds one block at a time in every case.
 """
@@ -20,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.core.files import File
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 
 ALIAS = "backups"
 _TEMP_PREFIX = ".partial-"
@@ -37,36 +35,24 @@ class _MovableFile(File):
         return self.name
 
 
-def _local_root(storage: Storage) -> Path | None:
-    try:
+def local_root(storage: Storage) -> Path | None:
+    """The folder of a storage that is one on this machine; None otherwise."""
+    if isinstance(storage, FileSystemStorage):
         return Path(storage.path(""))
-    except NotImplementedError:
-        return None
+    return None
 
 
 def write_new(storage: Storage, name: str, writer: Callable[[BinaryIO], object]) -> str:
     """Call ``writer(stream)`` and store what it wrote under ``name`` (or the
     free name the storage picks if ``name`` is taken); returns the stored
     name. Nothing is left under that name if ``writer`` raises."""
-    root = _local_root(storage)
+    # Written to a private temporary file first (beside the backups when the
+    # storage is a local folder, so storing it is a rename), then stored
+    # through the storage API, which reads it in chunks: memory stays flat.
+    root = local_root(storage)
     if root is not None:
         root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        return _via_temporary(storage, name, writer, folder=root)
-    try:
-        stream = storage.open(name, "wb")
-    except (NotImplementedError, ValueError, OSError):
-        return _via_temporary(storage, name, writer, folder=None)
-    try:
-        writer(stream)
-        stream.close()
-    except BaseException:
-        try:
-            stream.close()
-        finally:
-            if storage.exists(name):
-                storage.delete(name)
-        raise
-    return name
+    return _via_temporary(storage, name, writer, folder=root)
 
 
 def _via_temporary(storage, name, writer, *, folder: Path | None) -> str:
